@@ -1,0 +1,179 @@
+package message
+
+import (
+	"fmt"
+	"strings"
+)
+
+// An Address is a name-addr or addr-spec with header parameters (RFC 3261
+// §20.10, §20.20, §20.39): the value of From, To, Contact, Route,
+// Record-Route, Reply-To, Path, P-Asserted-Identity, Refer-To and Referred-By,
+// and (without a display name) of Alert-Info, Call-Info and Error-Info.
+//
+// It is always written with angle brackets, which RFC 3261 allows everywhere
+// and which keep URI parameters apart from header parameters.
+type Address struct {
+	// Display is the display name as written: a quoted-string with its quotes
+	// and escapes, or a run of tokens; "" when absent. DisplayName unquotes it.
+	Display string
+	URI     URI
+	Params  Params
+	// Wildcard marks the Contact value "*" (RFC 3261 §10.2.2); the other
+	// fields are then empty.
+	Wildcard bool
+}
+
+func (a *Address) Append(b []byte) []byte {
+	if a.Wildcard {
+		return append(b, '*')
+	}
+	if a.Display != "" {
+		b = append(b, a.Display...)
+		b = append(b, ' ')
+	}
+	b = append(b, '<')
+	b = a.URI.Append(b)
+	b = append(b, '>')
+	return appendParams(b, a.Params, ';')
+}
+
+func (a *Address) String() string { return string(a.Append(nil)) }
+func (a *Address) Clone() Value   { return a.clone() }
+
+func (a *Address) clone() *Address {
+	c := *a
+	c.URI = *a.URI.Clone()
+	c.Params = a.Params.Clone()
+	return &c
+}
+
+// Tag returns the tag parameter (From and To), or "".
+func (a *Address) Tag() string {
+	s, _ := a.Params.Get("tag")
+	return s
+}
+
+// DisplayName returns the display name without quotes and escapes.
+func (a *Address) DisplayName() string {
+	d := a.Display
+	if len(d) >= 2 && d[0] == '"' && d[len(d)-1] == '"' {
+		return unescapeQuoted(d[1 : len(d)-1])
+	}
+	return d
+}
+
+// SetDisplayName sets the display name, quoting it.
+func (a *Address) SetDisplayName(name string) {
+	if name == "" {
+		a.Display = ""
+		return
+	}
+	a.Display = Quote(name)
+}
+
+// addressForm says which forms parseAddress accepts.
+type addressForm uint8
+
+const (
+	formNameAddr addressForm = iota // name-addr or addr-spec
+	formContact                     // name-addr, addr-spec, or "*"
+	formInfo                        // "<" absoluteURI ">" only
+)
+
+// parseAddress reads ( name-addr / addr-spec ) *( SEMI param ).
+func parseAddress(s string, a *Address, form addressForm, maxURI int, pb *[]Param) error {
+	s = trimLWS(s)
+	if s == "*" && form == formContact {
+		*a = Address{Wildcard: true}
+		return nil
+	}
+	var uri, rest string
+	lt := indexOutsideQuotes(s, '<')
+	switch {
+	case lt >= 0:
+		display := trimLWS(s[:lt])
+		if display != "" && form == formInfo {
+			return fmt.Errorf("%w: unexpected text before '<'", ErrInvalidHeader)
+		}
+		if err := checkDisplayName(display); err != nil {
+			return err
+		}
+		gt := strings.IndexByte(s[lt:], '>')
+		if gt < 0 {
+			return fmt.Errorf("%w: missing '>'", ErrInvalidHeader)
+		}
+		a.Display = display
+		uri, rest = s[lt+1:lt+gt], s[lt+gt+1:]
+	case form == formInfo:
+		return fmt.Errorf("%w: URI must be in angle brackets", ErrInvalidHeader)
+	default:
+		// addr-spec: header parameters follow the URI, which therefore
+		// cannot contain ';' (RFC 3261 §20.10).
+		end := 0
+		for end < len(s) && s[end] != ';' && !isSpace(s[end]) {
+			end++
+		}
+		a.Display = ""
+		uri, rest = s[:end], s[end:]
+	}
+	if len(uri) > maxURI {
+		return ErrURITooLong
+	}
+	if err := parseURI(uri, &a.URI, pb); err != nil {
+		return err
+	}
+	ps, err := parseParams(rest, pb)
+	if err != nil {
+		return err
+	}
+	a.Params, a.Wildcard = ps, false
+	return nil
+}
+
+// checkDisplayName accepts a quoted-string or *(token LWS) (RFC 3261 §25.1).
+func checkDisplayName(d string) error {
+	if d == "" {
+		return nil
+	}
+	if d[0] == '"' {
+		if skipQuoted(d, 0) != len(d) {
+			return fmt.Errorf("%w: display name %s is not one quoted string", ErrInvalidHeader, d)
+		}
+		return nil
+	}
+	for i := 0; i < len(d); i++ {
+		if !isToken(d[i]) && !isSpace(d[i]) {
+			return fmt.Errorf("%w: display name %q must be quoted", ErrInvalidHeader, d)
+		}
+	}
+	return nil
+}
+
+// indexOutsideQuotes returns the index of the first c in s outside a
+// quoted-string, or -1.
+func indexOutsideQuotes(s string, c byte) int {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case c:
+			return i
+		case '"':
+			j := skipQuoted(s, i)
+			if j < 0 {
+				return -1
+			}
+			i = j - 1
+		}
+	}
+	return -1
+}
+
+// ParseAddress parses a name-addr or addr-spec with parameters, as found in
+// From, To, Contact ("*" included), Route and similar headers.
+func ParseAddress(s string) (*Address, error) {
+	a := new(Address)
+	var pb []Param
+	if err := parseAddress(s, a, formContact, DefaultMaxURILength, &pb); err != nil {
+		return nil, err
+	}
+	return a, nil
+}

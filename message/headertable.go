@@ -1,0 +1,224 @@
+package message
+
+// The header names this package knows, their compact forms (RFC 3261 §7.3.3
+// and the IANA "Header Fields" registry) and how their values are parsed.
+
+// valueKind selects the parser of a header's value.
+type valueKind uint8
+
+const (
+	kindRaw valueKind = iota
+	kindText
+	kindCallID
+	kindVia
+	kindNameAddr // From, To, Reply-To, Refer-To, Referred-By: name-addr or addr-spec
+	kindContact  // name-addr or addr-spec, or "*"
+	kindInfo     // Alert-Info, Call-Info, Error-Info: "<" absoluteURI ">" *(;param)
+	kindCSeq
+	kindRAck
+	kindNumber
+	kindInterval
+	kindMediaType
+	kindToken
+	kindAuth
+	kindAuthInfo
+	kindWarning
+	kindTimestamp
+)
+
+// headerSpec describes one known header.
+type headerSpec struct {
+	name    string // canonical spelling
+	compact byte   // compact form, 0 when none
+	kind    valueKind
+	// list: the value is a comma-separated list (RFC 3261 §7.3.1).
+	list bool
+	// critical: an invalid value fails the parse (routing and transactions need it).
+	critical bool
+	// single: the header may appear at most once (RFC 3261 §20, Validate).
+	single bool
+}
+
+// Canonical names of the headers whose values this package types, and of the
+// compact-form-only registrations it canonicalizes.
+const (
+	HeaderAccept             = "Accept"
+	HeaderAcceptContact      = "Accept-Contact"
+	HeaderAcceptEncoding     = "Accept-Encoding"
+	HeaderAcceptLanguage     = "Accept-Language"
+	HeaderAlertInfo          = "Alert-Info"
+	HeaderAllow              = "Allow"
+	HeaderAllowEvents        = "Allow-Events"
+	HeaderAuthenticationInfo = "Authentication-Info"
+	HeaderAuthorization      = "Authorization"
+	HeaderCallID             = "Call-ID"
+	HeaderCallInfo           = "Call-Info"
+	HeaderContact            = "Contact"
+	HeaderContentDisposition = "Content-Disposition"
+	HeaderContentEncoding    = "Content-Encoding"
+	HeaderContentLanguage    = "Content-Language"
+	HeaderContentLength      = "Content-Length"
+	HeaderContentType        = "Content-Type"
+	HeaderCSeq               = "CSeq"
+	HeaderDate               = "Date"
+	HeaderErrorInfo          = "Error-Info"
+	HeaderEvent              = "Event"
+	HeaderExpires            = "Expires"
+	HeaderFrom               = "From"
+	HeaderIdentity           = "Identity"
+	HeaderIdentityInfo       = "Identity-Info"
+	HeaderInReplyTo          = "In-Reply-To"
+	HeaderMaxForwards        = "Max-Forwards"
+	HeaderMIMEVersion        = "MIME-Version"
+	HeaderMinExpires         = "Min-Expires"
+	HeaderMinSE              = "Min-SE"
+	HeaderOrganization       = "Organization"
+	HeaderPAssertedIdentity  = "P-Asserted-Identity"
+	HeaderPath               = "Path"
+	HeaderPriority           = "Priority"
+	HeaderProxyAuthenticate  = "Proxy-Authenticate"
+	HeaderProxyAuthorization = "Proxy-Authorization"
+	HeaderProxyRequire       = "Proxy-Require"
+	HeaderRAck               = "RAck"
+	HeaderReason             = "Reason"
+	HeaderRecordRoute        = "Record-Route"
+	HeaderReferTo            = "Refer-To"
+	HeaderReferredBy         = "Referred-By"
+	HeaderRejectContact      = "Reject-Contact"
+	HeaderReplyTo            = "Reply-To"
+	HeaderRequestDisposition = "Request-Disposition"
+	HeaderRequire            = "Require"
+	HeaderRetryAfter         = "Retry-After"
+	HeaderRoute              = "Route"
+	HeaderRSeq               = "RSeq"
+	HeaderServer             = "Server"
+	HeaderSessionExpires     = "Session-Expires"
+	HeaderSubject            = "Subject"
+	HeaderSubscriptionState  = "Subscription-State"
+	HeaderSupported          = "Supported"
+	HeaderTimestamp          = "Timestamp"
+	HeaderTo                 = "To"
+	HeaderUnsupported        = "Unsupported"
+	HeaderUserAgent          = "User-Agent"
+	HeaderVia                = "Via"
+	HeaderWarning            = "Warning"
+	HeaderWWWAuthenticate    = "WWW-Authenticate"
+)
+
+// headerSpecs is read-only after package initialization.
+var headerSpecs = [...]headerSpec{
+	{name: HeaderAccept, kind: kindMediaType, list: true},
+	{name: HeaderAcceptContact, compact: 'a'},
+	{name: HeaderAcceptEncoding, kind: kindToken, list: true},
+	{name: HeaderAcceptLanguage, kind: kindToken, list: true},
+	{name: HeaderAlertInfo, kind: kindInfo, list: true},
+	{name: HeaderAllow, kind: kindToken, list: true},
+	{name: HeaderAllowEvents, compact: 'u', kind: kindToken, list: true},
+	{name: HeaderAuthenticationInfo, kind: kindAuthInfo, single: true},
+	{name: HeaderAuthorization, kind: kindAuth},
+	{name: HeaderCallID, compact: 'i', kind: kindCallID, critical: true, single: true},
+	{name: HeaderCallInfo, kind: kindInfo, list: true},
+	{name: HeaderContact, compact: 'm', kind: kindContact, list: true, critical: true},
+	{name: HeaderContentDisposition, kind: kindToken, single: true},
+	{name: HeaderContentEncoding, compact: 'e', kind: kindToken, list: true},
+	{name: HeaderContentLanguage, kind: kindToken, list: true},
+	{name: HeaderContentLength, compact: 'l', kind: kindNumber, critical: true, single: true},
+	{name: HeaderContentType, compact: 'c', kind: kindMediaType, single: true},
+	{name: HeaderCSeq, kind: kindCSeq, critical: true, single: true},
+	{name: HeaderDate, kind: kindText, single: true},
+	{name: HeaderErrorInfo, kind: kindInfo, list: true},
+	{name: HeaderEvent, compact: 'o', kind: kindToken, single: true},
+	{name: HeaderExpires, kind: kindNumber, single: true},
+	{name: HeaderFrom, compact: 'f', kind: kindNameAddr, critical: true, single: true},
+	{name: HeaderIdentity, compact: 'y'},
+	{name: HeaderIdentityInfo, compact: 'n'},
+	{name: HeaderInReplyTo, kind: kindToken, list: true},
+	{name: HeaderMaxForwards, kind: kindNumber, critical: true, single: true},
+	{name: HeaderMIMEVersion, kind: kindText, single: true},
+	{name: HeaderMinExpires, kind: kindNumber, single: true},
+	{name: HeaderMinSE, kind: kindInterval, single: true},
+	{name: HeaderOrganization, kind: kindText, single: true},
+	{name: HeaderPAssertedIdentity, kind: kindNameAddr, list: true},
+	{name: HeaderPath, kind: kindNameAddr, list: true},
+	{name: HeaderPriority, kind: kindToken, single: true},
+	{name: HeaderProxyAuthenticate, kind: kindAuth},
+	{name: HeaderProxyAuthorization, kind: kindAuth},
+	{name: HeaderProxyRequire, kind: kindToken, list: true},
+	{name: HeaderRAck, kind: kindRAck, single: true},
+	{name: HeaderReason, kind: kindToken, list: true},
+	{name: HeaderRecordRoute, kind: kindNameAddr, list: true, critical: true},
+	{name: HeaderReferTo, compact: 'r', kind: kindNameAddr, single: true},
+	{name: HeaderReferredBy, compact: 'b', kind: kindNameAddr, single: true},
+	{name: HeaderRejectContact, compact: 'j'},
+	{name: HeaderReplyTo, kind: kindNameAddr, single: true},
+	{name: HeaderRequestDisposition, compact: 'd'},
+	{name: HeaderRequire, kind: kindToken, list: true},
+	{name: HeaderRetryAfter, kind: kindInterval, single: true},
+	{name: HeaderRoute, kind: kindNameAddr, list: true, critical: true},
+	{name: HeaderRSeq, kind: kindNumber, single: true},
+	{name: HeaderServer, kind: kindText, single: true},
+	{name: HeaderSessionExpires, compact: 'x', kind: kindInterval, single: true},
+	{name: HeaderSubject, compact: 's', kind: kindText, single: true},
+	{name: HeaderSubscriptionState, kind: kindToken, single: true},
+	{name: HeaderSupported, compact: 'k', kind: kindToken, list: true},
+	{name: HeaderTimestamp, kind: kindTimestamp, single: true},
+	{name: HeaderTo, compact: 't', kind: kindNameAddr, critical: true, single: true},
+	{name: HeaderUnsupported, kind: kindToken, list: true},
+	{name: HeaderUserAgent, kind: kindText, single: true},
+	{name: HeaderVia, compact: 'v', kind: kindVia, list: true, critical: true},
+	{name: HeaderWarning, kind: kindWarning, list: true},
+	{name: HeaderWWWAuthenticate, kind: kindAuth},
+}
+
+// headerIndex finds a spec by the lower-case first letter of its name (full
+// names) and by its letter (compact forms); both are read-only.
+var headerIndex, compactIndex = func() (full [26][]*headerSpec, compact [26]*headerSpec) {
+	for i := range headerSpecs {
+		s := &headerSpecs[i]
+		c := s.name[0] | 0x20
+		full[c-'a'] = append(full[c-'a'], s)
+		if s.compact != 0 {
+			compact[s.compact-'a'] = s
+		}
+	}
+	return full, compact
+}()
+
+// lookupHeader returns the spec of a header name as written, or nil, and
+// whether the name was a compact form.
+func lookupHeader(name string) (*headerSpec, bool) {
+	if name == "" {
+		return nil, false
+	}
+	c := name[0] | 0x20
+	if c < 'a' || c > 'z' {
+		return nil, false
+	}
+	if len(name) == 1 {
+		return compactIndex[c-'a'], true
+	}
+	for _, s := range headerIndex[c-'a'] {
+		if equalFold(s.name, name) {
+			return s, false
+		}
+	}
+	return nil, false
+}
+
+// CanonicalName returns the canonical spelling of a known header name, given
+// in any case or in compact form ("v", "VIA" and "via" give "Via"), and name
+// itself otherwise.
+func CanonicalName(name string) string {
+	if s, _ := lookupHeader(name); s != nil {
+		return s.name
+	}
+	return name
+}
+
+// CompactName returns the compact form of a header name, or "" when it has none.
+func CompactName(name string) string {
+	if s, _ := lookupHeader(name); s != nil && s.compact != 0 {
+		return string(rune(s.compact))
+	}
+	return ""
+}

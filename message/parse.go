@@ -1,0 +1,217 @@
+package message
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"unsafe"
+)
+
+// A Parser parses messages within its Limits. The zero value uses the
+// documented defaults; a Parser is safe for concurrent use.
+type Parser struct {
+	Limits Limits
+}
+
+// Parse parses one complete message: a datagram, or one message framed from a
+// stream. It is Parser.Parse with default limits.
+func Parse(data []byte) (*Message, error) {
+	var p Parser
+	return p.Parse(data)
+}
+
+// Parse parses one complete message. data is not retained: the message owns
+// a copy. Bytes after the body that Content-Length announces are discarded
+// (RFC 3261 §18.3); without Content-Length, the body is the rest of data.
+//
+// Errors are *ParseError values wrapping a sentinel such as ErrInvalidHeader
+// or ErrBadVersion; their StatusCode and Reason give the response to send.
+func (p *Parser) Parse(data []byte) (*Message, error) {
+	lim := &p.Limits
+	if len(data) > lim.maxMessageSize() {
+		return nil, errAt(0, "", ErrMessageTooLarge, fmt.Sprintf("%d bytes, limit %d", len(data), lim.maxMessageSize()))
+	}
+	// RFC 3261 §7.5: CRLFs before the start line are ignored.
+	start := 0
+	for start < len(data) && (data[start] == '\r' || data[start] == '\n') {
+		start++
+	}
+	data = data[start:]
+	// Check the start line and find the header block on the caller's bytes,
+	// before copying anything: garbage costs no allocation but its error.
+	eol := bytes.IndexByte(data, '\n')
+	if eol < 0 {
+		if len(data) == 0 {
+			return nil, errAt(0, "", ErrMalformed, "empty message")
+		}
+		eol = len(data)
+	}
+	if eol > lim.maxLineLength() {
+		return nil, errAt(1, "", ErrLineTooLong, "start line")
+	}
+	view := unsafe.String(unsafe.SliceData(data), len(data))
+	var probe Message
+	if err := parseStartLine(trimEOL(view[:eol]), &probe, lim, nil); err != nil {
+		return nil, err
+	}
+	headerEnd, bodyStart := findHeaderEnd(data)
+	if headerEnd < 0 {
+		return nil, errAt(0, "", ErrMalformed, "no empty line after the headers")
+	}
+
+	own := make([]byte, len(data))
+	copy(own, data)
+	s := unsafe.String(unsafe.SliceData(own), headerEnd)
+	b := new(block)
+	d := decoder{lim: lim}
+	d.init(b)
+	m := &b.msg
+	if err := parseStartLine(trimEOL(s[:eol]), m, lim, &d); err != nil {
+		return nil, err
+	}
+	if err := d.parseHeaders(s, eol+1, m); err != nil {
+		return nil, err
+	}
+	m.Headers = d.headers[:len(d.headers):len(d.headers)]
+	if len(m.Headers) == 0 {
+		m.Headers = nil
+	}
+
+	body := own[bodyStart:]
+	if cl := first[*Number](m.Headers, HeaderContentLength); cl != nil {
+		if cl.Value > len(body) {
+			return nil, errAt(0, HeaderContentLength, ErrBadContentLength,
+				fmt.Sprintf("Content-Length %d exceeds the %d bytes of body received", cl.Value, len(body)))
+		}
+		body = body[:cl.Value:cl.Value]
+	}
+	if len(body) > 0 {
+		m.Body = body
+	}
+	return m, nil
+}
+
+// findHeaderEnd returns the end of the header block (the index of the line
+// end of its last line) and the start of the body, or -1. Bare LF line ends
+// are accepted as well as CRLF.
+func findHeaderEnd(data []byte) (headerEnd, bodyStart int) {
+	for i := 0; ; {
+		j := bytes.IndexByte(data[i:], '\n')
+		if j < 0 {
+			return -1, -1
+		}
+		j += i
+		// j is a line end; an empty line follows when the next bytes are
+		// "\r\n" or "\n".
+		k := j + 1
+		if k < len(data) && data[k] == '\r' {
+			k++
+		}
+		if k < len(data) && data[k] == '\n' {
+			return j + 1, k + 1
+		}
+		if k >= len(data) {
+			// The block ends at the end of data without an empty line.
+			return -1, -1
+		}
+		i = j + 1
+	}
+}
+
+func trimEOL(line string) string {
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		return line[:n-1]
+	}
+	return line
+}
+
+// parseStartLine reads a Request-Line or Status-Line (RFC 3261 §7.1, §7.2).
+// With d nil it only checks the line; error details never alias the line.
+func parseStartLine(line string, m *Message, lim *Limits, d *decoder) error {
+	if strings.HasPrefix(line, "SIP/") {
+		// Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
+		sp := strings.IndexByte(line, ' ')
+		if sp < 0 || len(line) < sp+4 || (len(line) > sp+4 && line[sp+4] != ' ') {
+			return errAt(1, "", ErrBadStartLine, "status line is not SIP-Version SP Status-Code SP Reason-Phrase")
+		}
+		code := line[sp+1 : sp+4]
+		if !isDigit(code[0]) || !isDigit(code[1]) || !isDigit(code[2]) || code[0] < '1' || code[0] > '6' {
+			return errAt(1, "", ErrBadStartLine, fmt.Sprintf("status code %q is not 100-699", code))
+		}
+		if !isVersion(line[:sp]) {
+			return errAt(1, "", ErrBadVersion, fmt.Sprintf("%q", line[:sp]))
+		}
+		m.Version = line[:sp]
+		m.StatusCode = int(code[0]-'0')*100 + int(code[1]-'0')*10 + int(code[2]-'0')
+		if len(line) > sp+5 {
+			m.Reason = line[sp+5:]
+			if strings.IndexFunc(m.Reason, isControl) >= 0 {
+				return errAt(1, "", ErrBadStartLine, "control character in the reason phrase")
+			}
+		}
+		return nil
+	}
+	// Request-Line = Method SP Request-URI SP SIP-Version: exactly single
+	// spaces (RFC 4475 lwsruri, lwsstart, trws).
+	sp1 := strings.IndexByte(line, ' ')
+	if sp1 <= 0 {
+		return errAt(1, "", ErrBadStartLine, "request line is not Method SP Request-URI SP SIP-Version")
+	}
+	sp2 := strings.LastIndexByte(line, ' ')
+	if sp2 == sp1 {
+		return errAt(1, "", ErrBadStartLine, "request line is not Method SP Request-URI SP SIP-Version")
+	}
+	method, uri, version := line[:sp1], line[sp1+1:sp2], line[sp2+1:]
+	if !isTokenString(method) {
+		return errAt(1, "", ErrBadStartLine, fmt.Sprintf("method %q is not a token", method))
+	}
+	if uri == "" || strings.IndexByte(uri, ' ') >= 0 || strings.IndexByte(uri, '\t') >= 0 {
+		return errAt(1, "", ErrBadStartLine, "white space in the Request-URI")
+	}
+	if len(uri) > lim.maxURILength() {
+		return errAt(1, "", ErrURITooLong, fmt.Sprintf("%d bytes, limit %d", len(uri), lim.maxURILength()))
+	}
+	if uri[0] == '<' {
+		return errAt(1, "", ErrBadStartLine, "Request-URI enclosed in <>")
+	}
+	if !strings.HasPrefix(version, "SIP/") {
+		return errAt(1, "", ErrBadStartLine, fmt.Sprintf("%q is not a SIP-Version", version))
+	}
+	if !isVersion(version) {
+		return errAt(1, "", ErrBadVersion, fmt.Sprintf("%q", version))
+	}
+	if d == nil {
+		var scratch URI
+		var pb []Param
+		if err := parseURI(uri, &scratch, &pb); err != nil {
+			return errAt(1, "", ErrInvalidURI, "Request-URI: "+strings.Clone(err.Error()))
+		}
+		return nil
+	}
+	u := &d.block.uri
+	if err := parseURI(uri, u, &d.params); err != nil {
+		return errAt(1, "", ErrInvalidURI, "Request-URI: "+err.Error())
+	}
+	m.Method, m.RequestURI, m.Version = method, u, version
+	return nil
+}
+
+// isVersion accepts "SIP/" 1*DIGIT "." 1*DIGIT; the protocol name compares
+// case-insensitively.
+func isVersion(v string) bool {
+	if len(v) < 7 || !equalFold(v[:4], "SIP/") {
+		return false
+	}
+	dot := strings.IndexByte(v[4:], '.')
+	if dot <= 0 {
+		return false
+	}
+	for i := 4; i < len(v); i++ {
+		if i != 4+dot && !isDigit(v[i]) {
+			return false
+		}
+	}
+	return 4+dot < len(v)-1
+}
+
+func isControl(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }
