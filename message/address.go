@@ -106,6 +106,10 @@ func parseAddress(s string, a *Address, form addressForm, maxURI int, pb *[]Para
 		uri, rest = s[lt+1:lt+gt], s[lt+gt+1:]
 	case form == formInfo:
 		return fmt.Errorf("%w: URI must be in angle brackets", ErrInvalidHeader)
+	case strings.IndexByte(s, '"') >= 0:
+		// A display name needs a <URI> after it; indexOutsideQuotes also
+		// lands here when a quoted string is left open (RFC 4475 §3.1.2.6).
+		return fmt.Errorf("%w: quoted display name unterminated or without <URI>", ErrInvalidHeader)
 	default:
 		// addr-spec: header parameters follow the URI, which therefore
 		// cannot contain ';' (RFC 3261 §20.10).
@@ -115,6 +119,12 @@ func parseAddress(s string, a *Address, form addressForm, maxURI int, pb *[]Para
 		}
 		a.Display = ""
 		uri, rest = s[:end], s[end:]
+		// RFC 3261 §20: a URI with a comma, question mark or semicolon must
+		// be in angle brackets; with "?" it carries headers, and RFC 4475
+		// §3.1.2.13 (regbadct) has a Contact refused for it.
+		if strings.IndexByte(uri, '?') >= 0 {
+			return fmt.Errorf("%w: a URI with '?' must be enclosed in <>", ErrInvalidHeader)
+		}
 	}
 	if len(uri) > maxURI {
 		return ErrURITooLong

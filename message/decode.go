@@ -39,6 +39,8 @@ type decoder struct {
 	media   []MediaType
 	cseqs   []CSeq
 	nvia    int
+	// clLine is the line of the Content-Length header, 0 while none was seen.
+	clLine int
 }
 
 func (d *decoder) init(b *block) {
@@ -72,6 +74,8 @@ func (d *decoder) parseHeaders(s string, i int, m *Message) error {
 	lines := 0
 	for i < len(s) {
 		line++
+		// Errors name the line where the field starts, even when it is folded.
+		first := line
 		// A field ends at a line end not followed by SP or HTAB (folding, RFC 3261 §7.3.1).
 		start := i
 		end := -1
@@ -93,13 +97,13 @@ func (d *decoder) parseHeaders(s string, i int, m *Message) error {
 			break
 		}
 		if end < 0 || end-start > maxLine {
-			return errAt(line, "", ErrLineTooLong, fmt.Sprintf("header field longer than %d bytes", maxLine))
+			return errAt(first, "", ErrLineTooLong, fmt.Sprintf("header field longer than %d bytes", maxLine))
 		}
 		field := trimEOL(s[start:end])
 		if lines++; lines > maxHeaders {
-			return errAt(line, "", ErrTooManyHeaders, fmt.Sprintf("limit %d", maxHeaders))
+			return errAt(first, "", ErrTooManyHeaders, fmt.Sprintf("limit %d", maxHeaders))
 		}
-		if err := d.parseField(field, line); err != nil {
+		if err := d.parseField(field, first); err != nil {
 			return err
 		}
 	}
@@ -129,9 +133,17 @@ func (d *decoder) parseField(field string, line int) error {
 		d.headers = append(d.headers, Header{Name: name, Value: d.raw(value)})
 		return nil
 	}
+	if spec.name == HeaderContentLength {
+		// Two lengths leave the framing undecidable: the message must be
+		// refused, and a stream closed (RFC 4475 §3.3.9).
+		if d.clLine != 0 {
+			return errAt(line, name, ErrBadContentLength, fmt.Sprintf("Content-Length already given at line %d", d.clLine))
+		}
+		d.clLine = line
+	}
 	if value == "" {
 		if spec.critical {
-			return errAt(line, name, ErrInvalidHeader, "empty value")
+			return errAt(line, name, headerSentinel(spec), "empty value")
 		}
 		d.headers = append(d.headers, Header{Name: spec.name, Compact: compact})
 		return nil
@@ -140,7 +152,7 @@ func (d *decoder) parseField(field string, line int) error {
 		v, err := d.parseValue(spec, value)
 		if err != nil {
 			if spec.critical {
-				return wrapHeaderErr(line, name, err)
+				return wrapHeaderErr(line, name, spec, err)
 			}
 			v = d.raw(value)
 		}
@@ -166,7 +178,7 @@ func (d *decoder) parseField(field string, line int) error {
 		}
 		if err != nil {
 			if spec.critical {
-				return wrapHeaderErr(line, name, err)
+				return wrapHeaderErr(line, name, spec, err)
 			}
 			d.headers = append(d.headers[:mark], Header{Name: spec.name, Value: d.raw(value), Compact: compact})
 			return nil
@@ -176,14 +188,30 @@ func (d *decoder) parseField(field string, line int) error {
 	return nil
 }
 
-func wrapHeaderErr(line int, name string, err error) *ParseError {
-	sentinel := ErrInvalidHeader
-	for _, s := range []error{ErrURITooLong, ErrTooManyVias, ErrInvalidURI} {
+func wrapHeaderErr(line int, name string, spec *headerSpec, err error) *ParseError {
+	sentinel := headerSentinel(spec)
+	detail := err.Error()
+	for _, s := range []error{ErrInvalidHeader, ErrURITooLong, ErrTooManyVias, ErrInvalidURI} {
 		if isErr(err, s) {
-			sentinel = s
+			if s != ErrInvalidHeader {
+				sentinel = s
+			}
+			// The sentinel is already in ParseError.Error.
+			detail = strings.TrimPrefix(detail, s.Error())
+			detail = strings.TrimPrefix(detail, ": ")
 		}
 	}
-	return errAt(line, name, sentinel, err.Error())
+	return errAt(line, name, sentinel, detail)
+}
+
+// headerSentinel is the error of an invalid value of a critical header: an
+// unreadable Content-Length is a framing error (RFC 4475 §3.1.2.3), the
+// others are invalid headers.
+func headerSentinel(spec *headerSpec) error {
+	if spec.name == HeaderContentLength {
+		return ErrBadContentLength
+	}
+	return ErrInvalidHeader
 }
 
 func (d *decoder) raw(s string) *Raw {
@@ -225,7 +253,14 @@ func (d *decoder) parseValue(spec *headerSpec, s string) (Value, error) {
 		return c, parseCSeq(s, c)
 	case kindNumber:
 		n := next(&d.numbers)
-		return n, parseNumber(s, n)
+		if err := parseNumber(s, n); err != nil {
+			return n, err
+		}
+		if n.Value > 255 && spec.name == HeaderMaxForwards {
+			// RFC 3261 §20.22: Max-Forwards is in the range 0-255 (RFC 4475 §3.1.2.4).
+			return n, fmt.Errorf("%w: Max-Forwards %d is above 255", ErrInvalidHeader, n.Value)
+		}
+		return n, nil
 	case kindToken:
 		t := next(&d.tokens)
 		return t, parseToken(s, t, &d.params)
@@ -270,11 +305,11 @@ func unfold(s string) string {
 	return b.String()
 }
 
-// clip shortens s for an error message, and copies it so that the error
-// never aliases the input.
+// clip shortens s for an error message. Details format it with %q, which
+// copies it, so that an error never aliases the input.
 func clip(s string) string {
 	if len(s) > 40 {
-		s = s[:40] + "..."
+		return s[:40]
 	}
-	return strings.Clone(s)
+	return s
 }

@@ -36,6 +36,18 @@ var (
 	ErrTooManyHops = errors.New("sip: too many hops")
 	// ErrBadExtension reports a Require or Proxy-Require option tag that is not supported (420).
 	ErrBadExtension = errors.New("sip: bad extension")
+	// ErrMethodNotAllowed reports a request method the element does not serve
+	// (405, or 501 for a method it does not know at all).
+	ErrMethodNotAllowed = errors.New("sip: method not allowed")
+	// ErrLoopDetected reports a request that already went through this proxy
+	// with the same branch (482).
+	ErrLoopDetected = errors.New("sip: loop detected")
+	// ErrAckNotAllowed is returned, wrapped, by NewAck when its arguments are
+	// not an INVITE and a non-2xx final response to it.
+	ErrAckNotAllowed = errors.New("sip: ACK not allowed")
+	// ErrCancelNotAllowed is returned, wrapped, by NewCancel for a response,
+	// an ACK or a CANCEL, which cannot be cancelled (RFC 3261 §9.1).
+	ErrCancelNotAllowed = errors.New("sip: CANCEL not allowed")
 
 	// ErrMessageTooLarge reports a message above Limits.MaxMessageSize.
 	ErrMessageTooLarge = errors.New("sip: message too large")

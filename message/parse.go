@@ -80,7 +80,8 @@ func (p *Parser) Parse(data []byte) (*Message, error) {
 	body := own[bodyStart:]
 	if cl := first[*Number](m.Headers, HeaderContentLength); cl != nil {
 		if cl.Value > len(body) {
-			return nil, errAt(0, HeaderContentLength, ErrBadContentLength,
+			// RFC 4475 §3.1.2.2: a datagram shorter than its Content-Length is refused.
+			return nil, errAt(d.clLine, HeaderContentLength, ErrBadContentLength,
 				fmt.Sprintf("Content-Length %d exceeds the %d bytes of body received", cl.Value, len(body)))
 		}
 		body = body[:cl.Value:cl.Value]
@@ -91,9 +92,12 @@ func (p *Parser) Parse(data []byte) (*Message, error) {
 	return m, nil
 }
 
-// findHeaderEnd returns the end of the header block (the index of the line
-// end of its last line) and the start of the body, or -1. Bare LF line ends
-// are accepted as well as CRLF.
+// findHeaderEnd returns the end of the header block (just past the line end
+// of its last line) and the start of the body, or -1. Bare LF line ends are
+// accepted as well as CRLF. A message whose last header line ends the data
+// lacks the empty line that RFC 3261 §7 requires, but nothing can be missing
+// from it (RFC 4475 §3.1.2.15 baddn is such a datagram), so it is read as
+// having no body; data that ends inside a line has no header block.
 func findHeaderEnd(data []byte) (headerEnd, bodyStart int) {
 	for i := 0; ; {
 		j := bytes.IndexByte(data[i:], '\n')
@@ -111,8 +115,7 @@ func findHeaderEnd(data []byte) (headerEnd, bodyStart int) {
 			return j + 1, k + 1
 		}
 		if k >= len(data) {
-			// The block ends at the end of data without an empty line.
-			return -1, -1
+			return j + 1, len(data)
 		}
 		i = j + 1
 	}
@@ -139,7 +142,7 @@ func parseStartLine(line string, m *Message, lim *Limits, d *decoder) error {
 			return errAt(1, "", ErrBadStartLine, fmt.Sprintf("status code %q is not 100-699", code))
 		}
 		if !isVersion(line[:sp]) {
-			return errAt(1, "", ErrBadVersion, fmt.Sprintf("%q", line[:sp]))
+			return errAt(1, "", ErrBadVersion, fmt.Sprintf("%q", clip(line[:sp])))
 		}
 		m.Version = line[:sp]
 		m.StatusCode = int(code[0]-'0')*100 + int(code[1]-'0')*10 + int(code[2]-'0')
@@ -163,7 +166,7 @@ func parseStartLine(line string, m *Message, lim *Limits, d *decoder) error {
 	}
 	method, uri, version := line[:sp1], line[sp1+1:sp2], line[sp2+1:]
 	if !isTokenString(method) {
-		return errAt(1, "", ErrBadStartLine, fmt.Sprintf("method %q is not a token", method))
+		return errAt(1, "", ErrBadStartLine, fmt.Sprintf("method %q is not a token", clip(method)))
 	}
 	if uri == "" || strings.IndexByte(uri, ' ') >= 0 || strings.IndexByte(uri, '\t') >= 0 {
 		return errAt(1, "", ErrBadStartLine, "white space in the Request-URI")
@@ -175,25 +178,31 @@ func parseStartLine(line string, m *Message, lim *Limits, d *decoder) error {
 		return errAt(1, "", ErrBadStartLine, "Request-URI enclosed in <>")
 	}
 	if !strings.HasPrefix(version, "SIP/") {
-		return errAt(1, "", ErrBadStartLine, fmt.Sprintf("%q is not a SIP-Version", version))
+		return errAt(1, "", ErrBadStartLine, fmt.Sprintf("%q is not a SIP-Version", clip(version)))
 	}
 	if !isVersion(version) {
-		return errAt(1, "", ErrBadVersion, fmt.Sprintf("%q", version))
+		return errAt(1, "", ErrBadVersion, fmt.Sprintf("%q", clip(version)))
 	}
 	if d == nil {
 		var scratch URI
 		var pb []Param
 		if err := parseURI(uri, &scratch, &pb); err != nil {
-			return errAt(1, "", ErrInvalidURI, "Request-URI: "+strings.Clone(err.Error()))
+			return requestURIError(err)
 		}
 		return nil
 	}
 	u := &d.block.uri
 	if err := parseURI(uri, u, &d.params); err != nil {
-		return errAt(1, "", ErrInvalidURI, "Request-URI: "+err.Error())
+		return requestURIError(err)
 	}
 	m.Method, m.RequestURI, m.Version = method, u, version
 	return nil
+}
+
+// requestURIError reports an invalid Request-URI. The concatenation copies
+// the detail, so the error never aliases the input.
+func requestURIError(err error) *ParseError {
+	return errAt(1, "", ErrInvalidURI, "Request-URI: "+strings.TrimPrefix(err.Error(), ErrInvalidURI.Error()+": "))
 }
 
 // isVersion accepts "SIP/" 1*DIGIT "." 1*DIGIT; the protocol name compares

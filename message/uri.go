@@ -65,12 +65,17 @@ var uriClasses = func() (t [256]uint8) {
 // alone: no angle brackets, display name or surrounding white space. Errors
 // wrap ErrInvalidURI.
 func ParseURI(s string) (*URI, error) {
-	u := new(URI)
-	var pb []Param
-	if err := parseURI(s, u, &pb); err != nil {
+	// One allocation holds the URI and room for the parameters most URIs
+	// have (transport, lr); more spill into a second one.
+	b := new(struct {
+		uri    URI
+		params [2]Param
+	})
+	pb := b.params[:0]
+	if err := parseURI(s, &b.uri, &pb); err != nil {
 		return nil, err
 	}
-	return u, nil
+	return &b.uri, nil
 }
 
 // parseURI parses s into *u. Its parameters and headers are appended to the
@@ -133,10 +138,10 @@ func schemeEnd(s string) int {
 // parseSIPURI parses what follows "sip:" or "sips:":
 // [ user [ ":" password ] "@" ] host [ ":" port ] *( ";" uri-parameter ) [ "?" headers ].
 //
-// The user part may hold ";", "?" and "=" but never a literal "@", and
-// neither may anything else before the host (RFC 3261 §25.1), so the first
-// "@" is the one that ends the userinfo: "sip:user;par=u%40example.net@example.com"
-// has the user "user;par=u%40example.net" (RFC 4475 §3.1.1.10).
+// The user part may hold ";", "?" and "=", so these cannot tell where it
+// ends; but RFC 3261 §25.1 allows a literal "@" nowhere except after the
+// userinfo, so the first "@" ends it: "sip:user;par=u%40example.net@example.com"
+// has the user "user;par=u%40example.net" (RFC 4475 §3.1.1, semiuri).
 func parseSIPURI(s string, u *URI, pb *[]Param) error {
 	if at := strings.IndexByte(s, '@'); at >= 0 {
 		user, password, _ := strings.Cut(s[:at], ":")
@@ -367,8 +372,9 @@ func parseSIPHeaders(s string, pb *[]Param) (Params, error) {
 
 // parseTelURI parses what follows "tel:" (RFC 3966 §3): a global number
 // ("+" and digits) or a local number (hex digits, "*" and "#"), either with
-// visual separators "-.()", then parameters. A local number is meaningful
-// only within its phone-context, which RFC 3966 §5.1.5 therefore requires.
+// visual separators "-.()", then parameters. RFC 3966 §5.1.5 requires a
+// phone-context for a local number, but short codes such as "tel:911" are
+// common in the field and harmless to carry, so they are accepted.
 func parseTelURI(s string, u *URI, pb *[]Param) error {
 	number, params, hasParams := strings.Cut(s, ";")
 	if !validTelNumber(number) {
@@ -380,9 +386,6 @@ func parseTelURI(s string, u *URI, pb *[]Param) error {
 		if u.Params, err = parseTelParams(params, pb); err != nil {
 			return err
 		}
-	}
-	if number[0] != '+' && !u.Params.Has("phone-context") {
-		return uriError("local number %q without phone-context", number)
 	}
 	return nil
 }

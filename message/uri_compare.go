@@ -1,6 +1,9 @@
 package message
 
-import "net/netip"
+import (
+	"net/netip"
+	"strings"
+)
 
 // Equal reports whether u and v are equivalent URIs.
 //
@@ -179,6 +182,9 @@ func equalPhone(a, b string) bool {
 func equalEscaped(a, b string, fold bool) bool {
 	if a == b {
 		return true
+	}
+	if strings.IndexByte(a, '%') < 0 && strings.IndexByte(b, '%') < 0 {
+		return fold && equalFold(a, b)
 	}
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {

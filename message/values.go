@@ -3,7 +3,6 @@ package message
 import (
 	"fmt"
 	"strconv"
-	"strings"
 )
 
 // CSeq is the CSeq header: a sequence number and a method (RFC 3261 §20.16).
@@ -60,17 +59,25 @@ func (v *RAck) Append(b []byte) []byte {
 func (v *RAck) String() string { return string(v.Append(nil)) }
 func (v *RAck) Clone() Value   { c := *v; return &c }
 
+// parseRAck reads response-num LWS CSeq-num LWS Method (RFC 3262 §7.2).
 func parseRAck(s string, v *RAck) error {
-	f := strings.Fields(s)
-	if len(f) != 3 {
-		return fmt.Errorf("%w: RAck needs RSeq, CSeq number and method", ErrInvalidHeader)
+	s = trimLWS(s)
+	i := 0
+	for i < len(s) && isDigit(s[i]) {
+		i++
 	}
-	r, ok1 := parseUint(f[0])
-	c, ok2 := parseUint(f[1])
-	if !ok1 || !ok2 || !isTokenString(f[2]) {
-		return fmt.Errorf("%w: RAck %q", ErrInvalidHeader, s)
+	j := skipLWS(s, i)
+	k := j
+	for k < len(s) && isDigit(s[k]) {
+		k++
 	}
-	v.RSeq, v.CSeq, v.Method = uint32(r), uint32(c), f[2]
+	l := skipLWS(s, k)
+	r, ok1 := parseUint(s[:i])
+	c, ok2 := parseUint(s[j:k])
+	if !ok1 || !ok2 || j == i || l == k || !isTokenString(s[l:]) {
+		return fmt.Errorf("%w: RAck %q is not RSeq, CSeq number and method", ErrInvalidHeader, s)
+	}
+	v.RSeq, v.CSeq, v.Method = uint32(r), uint32(c), s[l:]
 	return nil
 }
 
@@ -238,9 +245,9 @@ func parseToken(s string, v *Token, pb *[]Param) error {
 		i++
 	}
 	// A language tag or an In-Reply-To Call-ID may hold '@' or other word
-	// characters: accept RFC 3261 word characters, not only token ones.
+	// characters: accept RFC 3261 word characters and '@', not only token ones.
 	for k := 0; k < i; k++ {
-		if !isWord(s[k]) {
+		if !isWord(s[k]) && s[k] != '@' {
 			return fmt.Errorf("%w: %q is not a token", ErrInvalidHeader, s[:i])
 		}
 	}

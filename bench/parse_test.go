@@ -1,0 +1,158 @@
+package bench
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/sippet-go/sippet/message"
+)
+
+// The messages are those of package message's own benchmarks, read from its
+// testdata, so that both sets of figures describe the same bytes.
+var messages = []struct {
+	name string // benchmark name suffix
+	file string // file in ../message/testdata/bench
+	vias int    // Via values the message carries
+}{
+	{"INVITE", "invite.sip", 1},
+	{"REGISTER", "register.sip", 1},
+	{"200OK", "ok.sip", 3},
+}
+
+func load(tb testing.TB, file string) []byte {
+	tb.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "message", "testdata", "bench", file))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return data
+}
+
+// parseBoth parses data with both libraries and fails unless both agree on
+// the Call-ID and on the number of Vias: a benchmark must never time an error
+// path or a parser that gave up early.
+func parseBoth(tb testing.TB, data []byte, vias int) (*message.Message, sip.Message) {
+	tb.Helper()
+	ours, err := message.Parse(data)
+	if err != nil {
+		tb.Fatalf("sippet: %v", err)
+	}
+	p := sip.NewParser()
+	theirs, err := p.ParseSIP(data)
+	if err != nil {
+		tb.Fatalf("sipgo: %v", err)
+	}
+	if theirs.CallID() == nil || ours.CallID() != theirs.CallID().Value() || ours.CallID() == "" {
+		tb.Fatalf("Call-ID: sippet %q, sipgo %v", ours.CallID(), theirs.CallID())
+	}
+	n := 0
+	for range ours.Vias() {
+		n++
+	}
+	if m := len(theirs.GetHeaders("Via")); n != vias || m != vias {
+		tb.Fatalf("Vias: sippet %d, sipgo %d, want %d", n, m, vias)
+	}
+	if !bytes.Equal(ours.Body, theirs.Body()) {
+		tb.Fatalf("bodies differ: sippet %d bytes, sipgo %d", len(ours.Body), len(theirs.Body()))
+	}
+	return ours, theirs
+}
+
+func TestBothParse(t *testing.T) {
+	for _, m := range messages {
+		t.Run(m.name, func(t *testing.T) {
+			ours, theirs := parseBoth(t, load(t, m.file), m.vias)
+			// Both write the same number of header lines back.
+			a := bytes.Count(ours.Bytes(), []byte("\r\n"))
+			b := bytes.Count([]byte(theirs.String()), []byte("\r\n"))
+			if a == 0 || b == 0 {
+				t.Fatalf("serialized line counts: sippet %d, sipgo %d", a, b)
+			}
+		})
+	}
+}
+
+// BenchmarkParseINVITE and its siblings time a whole parse of one message
+// held in memory, as a transport does for each datagram.
+func BenchmarkParseINVITE(b *testing.B)   { benchParse(b, messages[0].file, messages[0].vias) }
+func BenchmarkParseREGISTER(b *testing.B) { benchParse(b, messages[1].file, messages[1].vias) }
+func BenchmarkParse200OK(b *testing.B)    { benchParse(b, messages[2].file, messages[2].vias) }
+
+func benchParse(b *testing.B, file string, vias int) {
+	data := load(b, file)
+	parseBoth(b, data, vias)
+	b.Run("lib=sippet", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, err := message.Parse(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("lib=sipgo", func(b *testing.B) {
+		p := sip.NewParser()
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, err := p.ParseSIP(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkSerializeINVITE and its siblings time writing a parsed message to
+// a fresh buffer: Bytes for sippet, String for sipgo.
+func BenchmarkSerializeINVITE(b *testing.B)   { benchSerialize(b, messages[0].file, messages[0].vias) }
+func BenchmarkSerializeREGISTER(b *testing.B) { benchSerialize(b, messages[1].file, messages[1].vias) }
+func BenchmarkSerialize200OK(b *testing.B)    { benchSerialize(b, messages[2].file, messages[2].vias) }
+
+func benchSerialize(b *testing.B, file string, vias int) {
+	data := load(b, file)
+	ours, theirs := parseBoth(b, data, vias)
+	b.Run("lib=sippet", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			_ = ours.Bytes()
+		}
+	})
+	b.Run("lib=sipgo", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			_ = theirs.String()
+		}
+	})
+}
+
+// BenchmarkAppendINVITE writes the INVITE into a buffer reused across
+// iterations, as a transport with a pooled buffer would: Append for sippet,
+// StringWrite into a bytes.Buffer for sipgo.
+func BenchmarkAppendINVITE(b *testing.B) {
+	data := load(b, messages[0].file)
+	ours, theirs := parseBoth(b, data, messages[0].vias)
+	b.Run("lib=sippet", func(b *testing.B) {
+		buf := make([]byte, 0, 2*len(data))
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			buf = ours.Append(buf[:0])
+		}
+	})
+	b.Run("lib=sipgo", func(b *testing.B) {
+		var buf bytes.Buffer
+		buf.Grow(2 * len(data))
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			buf.Reset()
+			theirs.StringWrite(&buf)
+		}
+	})
+}

@@ -1,0 +1,126 @@
+package message_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sippet-go/sippet/message"
+)
+
+// The benchmark messages live in testdata/bench as wire bytes (CRLF line
+// ends), shared with the comparison against other libraries in ../bench so
+// that both measure the same input byte for byte.
+var benchMessages = []struct {
+	name string // subtest name
+	file string // file in testdata/bench
+}{
+	{"INVITE", "invite.sip"},
+	{"REGISTER", "register.sip"},
+	{"200OK", "ok.sip"},
+}
+
+// A Via and a Contact as a proxy or a registrar meets them.
+const (
+	benchVia     = "SIP/2.0/UDP pc33.atlanta.example.com:5060;branch=z9hG4bK776asdhds;received=192.0.2.1;rport=5060"
+	benchContact = `"Bob" <sip:bob@192.0.2.4:5060;transport=udp>;expires=7200;q=0.7`
+)
+
+func readBenchMessage(tb testing.TB, file string) []byte {
+	tb.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "bench", file))
+	require.NoError(tb, err)
+	return data
+}
+
+// TestBenchMessages guards the benchmarks: each message must parse, so that
+// they never time an error path, and must come back byte for byte from Bytes,
+// so that serializing it writes the same amount of text that was parsed.
+func TestBenchMessages(t *testing.T) {
+	for _, bm := range benchMessages {
+		t.Run(bm.name, func(t *testing.T) {
+			data := readBenchMessage(t, bm.file)
+			// RFC 3261 §7: lines end in CRLF on the wire; a checkout that
+			// rewrote them would make these messages unrepresentative.
+			require.Equal(t, bytes.Count(data, []byte("\n")), bytes.Count(data, []byte("\r\n")), "bare LF in %s", bm.file)
+			m, err := message.Parse(data)
+			require.NoError(t, err)
+			assert.NotEmpty(t, m.CallID())
+			assert.NotNil(t, m.TopVia())
+			assert.NotNil(t, m.CSeq())
+			assert.Equal(t, string(data), string(m.Bytes()))
+		})
+	}
+	v, err := message.ParseVia(benchVia)
+	require.NoError(t, err)
+	assert.Equal(t, benchVia, v.String())
+	a, err := message.ParseAddress(benchContact)
+	require.NoError(t, err)
+	assert.Equal(t, benchContact, a.String())
+}
+
+// BenchmarkParseINVITE and its siblings parse a whole message, as a
+// transport does for each one it receives. The names match those of the
+// comparison in ../bench.
+func BenchmarkParseINVITE(b *testing.B)   { benchParse(b, "invite.sip") }
+func BenchmarkParseREGISTER(b *testing.B) { benchParse(b, "register.sip") }
+func BenchmarkParse200OK(b *testing.B)    { benchParse(b, "ok.sip") }
+
+func benchParse(b *testing.B, file string) {
+	data := readBenchMessage(b, file)
+	if _, err := message.Parse(data); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := message.Parse(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSerializeINVITE and its siblings write a parsed message back to
+// the wire with Bytes.
+func BenchmarkSerializeINVITE(b *testing.B)   { benchSerialize(b, "invite.sip") }
+func BenchmarkSerializeREGISTER(b *testing.B) { benchSerialize(b, "register.sip") }
+func BenchmarkSerialize200OK(b *testing.B)    { benchSerialize(b, "ok.sip") }
+
+func benchSerialize(b *testing.B, file string) {
+	data := readBenchMessage(b, file)
+	m, err := message.Parse(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		_ = m.Bytes()
+	}
+}
+
+// BenchmarkParseVia parses one Via value on its own.
+func BenchmarkParseVia(b *testing.B) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(benchVia)))
+	for b.Loop() {
+		if _, err := message.ParseVia(benchVia); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseAddress parses one Contact value on its own.
+func BenchmarkParseAddress(b *testing.B) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(benchContact)))
+	for b.Loop() {
+		if _, err := message.ParseAddress(benchContact); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
