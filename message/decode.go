@@ -12,35 +12,42 @@ import (
 type block struct {
 	msg     Message
 	uri     URI
-	headers [24]Header
+	headers [32]Header
 	params  [32]Param
 	vias    [4]Via
 	addrs   [6]Address
 	numbers [4]Number
 	texts   [4]Text
 	raws    [4]Raw
-	tokens  [8]Token
+	tokens  [16]Token // Allow alone often lists 8 to 10 methods
 	media   [2]MediaType
 	cseq    [1]CSeq
+	// Session-Expires and credentials are common enough to have room too.
+	intervals [1]Interval
+	auths     [1]Auth
 }
 
 // decoder is the state of one Parse call.
 type decoder struct {
-	lim     *Limits
-	block   *block
-	headers []Header
-	params  []Param // bump buffer; lists are sub-slices capped at their length
-	vias    []Via
-	addrs   []Address
-	numbers []Number
-	texts   []Text
-	raws    []Raw
-	tokens  []Token
-	media   []MediaType
-	cseqs   []CSeq
-	nvia    int
-	// clLine is the line of the Content-Length header, 0 while none was seen.
+	lim       *Limits
+	block     *block
+	headers   []Header
+	params    []Param // bump buffer; lists are sub-slices capped at their length
+	vias      []Via
+	addrs     []Address
+	numbers   []Number
+	texts     []Text
+	raws      []Raw
+	tokens    []Token
+	media     []MediaType
+	cseqs     []CSeq
+	intervals []Interval
+	auths     []Auth
+	nvia      int
+	// clLine and clName are the line of the Content-Length header and its
+	// name as written; clLine is 0 while none was seen.
 	clLine int
+	clName string
 }
 
 func (d *decoder) init(b *block) {
@@ -55,6 +62,8 @@ func (d *decoder) init(b *block) {
 	d.tokens = b.tokens[:0]
 	d.media = b.media[:0]
 	d.cseqs = b.cseq[:0]
+	d.intervals = b.intervals[:0]
+	d.auths = b.auths[:0]
 }
 
 // next hands out the next free element of a chunk, starting a new chunk when
@@ -88,18 +97,22 @@ func (d *decoder) parseHeaders(s string, i int, m *Message) error {
 			i += j + 1
 			if i < len(s) && (s[i] == ' ' || s[i] == '\t') {
 				line++
-				if i-start > maxLine {
-					break
+				if i-start > maxLine+2 {
+					break // too long whatever follows
 				}
 				continue
 			}
 			end = i - 1
 			break
 		}
-		if end < 0 || end-start > maxLine {
+		var field string
+		if end >= 0 {
+			field = trimEOL(s[start:end])
+		}
+		// Folds count: the bound holds for the field as received.
+		if end < 0 || len(field) > maxLine {
 			return errAt(first, "", ErrLineTooLong, fmt.Sprintf("header field longer than %d bytes", maxLine))
 		}
-		field := trimEOL(s[start:end])
 		if lines++; lines > maxHeaders {
 			return errAt(first, "", ErrTooManyHeaders, fmt.Sprintf("limit %d", maxHeaders))
 		}
@@ -139,7 +152,7 @@ func (d *decoder) parseField(field string, line int) error {
 		if d.clLine != 0 {
 			return errAt(line, name, ErrBadContentLength, fmt.Sprintf("Content-Length already given at line %d", d.clLine))
 		}
-		d.clLine = line
+		d.clLine, d.clName = line, name
 	}
 	if value == "" {
 		if spec.critical {
@@ -172,9 +185,12 @@ func (d *decoder) parseField(field string, line int) error {
 		}
 		elem := trimLWS(value[i:j])
 		i = j + 1
-		v, err := d.parseValue(spec, elem)
-		if err == nil && elem == "" {
+		var v Value
+		var err error
+		if elem == "" {
 			err = fmt.Errorf("%w: empty list element", ErrInvalidHeader)
+		} else {
+			v, err = d.parseValue(spec, elem)
 		}
 		if err != nil {
 			if spec.critical {
@@ -268,13 +284,13 @@ func (d *decoder) parseValue(spec *headerSpec, s string) (Value, error) {
 		mt := next(&d.media)
 		return mt, parseMediaType(s, mt, &d.params)
 	case kindInterval:
-		v := new(Interval)
+		v := next(&d.intervals)
 		return v, parseInterval(s, v, &d.params)
 	case kindRAck:
 		v := new(RAck)
 		return v, parseRAck(s, v)
 	case kindAuth, kindAuthInfo:
-		v := new(Auth)
+		v := next(&d.auths)
 		return v, parseAuth(s, v, spec.kind == kindAuth, &d.params)
 	case kindWarning:
 		v := new(Warning)

@@ -176,7 +176,8 @@ func (hs *Headers) Remove(name string) Value {
 		return nil
 	}
 	v := (*hs)[i].Value
-	if i+1 < len(*hs) && (*hs)[i+1].Joined {
+	// The next value of the list, if it was on the same line, now starts it.
+	if i+1 < len(*hs) && (*hs)[i+1].Joined && (*hs)[i+1].Name == (*hs)[i].Name {
 		(*hs)[i+1].Joined = false
 		(*hs)[i+1].Compact = (*hs)[i].Compact
 	}

@@ -3,6 +3,7 @@ package message
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"unsafe"
 )
@@ -16,20 +17,36 @@ type Parser struct {
 // Parse parses one complete message: a datagram, or one message framed from a
 // stream. It is Parser.Parse with default limits.
 func Parse(data []byte) (*Message, error) {
-	var p Parser
-	return p.Parse(data)
+	return defaultParser.Parse(data)
 }
+
+// defaultParser is never changed; a Parser on the stack would escape and
+// cost an allocation per message.
+var defaultParser Parser
 
 // Parse parses one complete message. data is not retained: the message owns
 // a copy. Bytes after the body that Content-Length announces are discarded
 // (RFC 3261 §18.3); without Content-Length, the body is the rest of data.
+// Data that ends right after a header line, without the empty line, is a
+// message without a body.
+//
+// Parse checks syntax and framing only: a SIP-Version other than SIP/2.0, a
+// missing header, a repeated header (but Content-Length, which frames the
+// body), or a CSeq method that is not the request's parse, and Validate
+// reports them.
 //
 // Errors are *ParseError values wrapping a sentinel such as ErrInvalidHeader
 // or ErrBadVersion; their StatusCode and Reason give the response to send.
 func (p *Parser) Parse(data []byte) (*Message, error) {
 	lim := &p.Limits
 	if len(data) > lim.maxMessageSize() {
-		return nil, errAt(0, "", ErrMessageTooLarge, fmt.Sprintf("%d bytes, limit %d", len(data), lim.maxMessageSize()))
+		// Formatted by hand: refusing a flood of large datagrams costs two
+		// allocations.
+		var buf [48]byte
+		detail := strconv.AppendInt(buf[:0], int64(len(data)), 10)
+		detail = append(detail, " bytes, limit "...)
+		detail = strconv.AppendInt(detail, int64(lim.maxMessageSize()), 10)
+		return nil, errAt(0, "", ErrMessageTooLarge, string(detail))
 	}
 	// RFC 3261 §7.5: CRLFs before the start line are ignored.
 	start := 0
@@ -46,12 +63,13 @@ func (p *Parser) Parse(data []byte) (*Message, error) {
 		}
 		eol = len(data)
 	}
-	if eol > lim.maxLineLength() {
-		return nil, errAt(1, "", ErrLineTooLong, "start line")
-	}
 	view := unsafe.String(unsafe.SliceData(data), len(data))
+	startLine := trimEOL(view[:eol])
+	if len(startLine) > lim.maxLineLength() {
+		return nil, errAt(1, "", ErrLineTooLong, fmt.Sprintf("start line longer than %d bytes", lim.maxLineLength()))
+	}
 	var probe Message
-	if err := parseStartLine(trimEOL(view[:eol]), &probe, lim, nil); err != nil {
+	if err := parseStartLine(startLine, &probe, lim, nil); err != nil {
 		return nil, err
 	}
 	headerEnd, bodyStart := findHeaderEnd(data)
@@ -81,7 +99,7 @@ func (p *Parser) Parse(data []byte) (*Message, error) {
 	if cl := first[*Number](m.Headers, HeaderContentLength); cl != nil {
 		if cl.Value > len(body) {
 			// RFC 4475 §3.1.2.2: a datagram shorter than its Content-Length is refused.
-			return nil, errAt(d.clLine, HeaderContentLength, ErrBadContentLength,
+			return nil, errAt(d.clLine, d.clName, ErrBadContentLength,
 				fmt.Sprintf("Content-Length %d exceeds the %d bytes of body received", cl.Value, len(body)))
 		}
 		body = body[:cl.Value:cl.Value]
@@ -129,9 +147,12 @@ func trimEOL(line string) string {
 }
 
 // parseStartLine reads a Request-Line or Status-Line (RFC 3261 §7.1, §7.2).
-// With d nil it only checks the line; error details never alias the line.
+// With d nil it only checks the line, and of the Request-URI only its scheme;
+// error details never alias the line.
 func parseStartLine(line string, m *Message, lim *Limits, d *decoder) error {
-	if strings.HasPrefix(line, "SIP/") {
+	// RFC 3261 §7.1: SIP-Version is case-insensitive. No method starts
+	// with it, since "/" is not a token character.
+	if hasPrefixFold(line, "SIP/") {
 		// Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
 		sp := strings.IndexByte(line, ' ')
 		if sp < 0 || len(line) < sp+4 || (len(line) > sp+4 && line[sp+4] != ' ') {
@@ -177,17 +198,17 @@ func parseStartLine(line string, m *Message, lim *Limits, d *decoder) error {
 	if uri[0] == '<' {
 		return errAt(1, "", ErrBadStartLine, "Request-URI enclosed in <>")
 	}
-	if !strings.HasPrefix(version, "SIP/") {
+	if !hasPrefixFold(version, "SIP/") {
 		return errAt(1, "", ErrBadStartLine, fmt.Sprintf("%q is not a SIP-Version", clip(version)))
 	}
 	if !isVersion(version) {
 		return errAt(1, "", ErrBadVersion, fmt.Sprintf("%q", clip(version)))
 	}
 	if d == nil {
-		var scratch URI
-		var pb []Param
-		if err := parseURI(uri, &scratch, &pb); err != nil {
-			return requestURIError(err)
+		// The URI is parsed once, after the copy; a scheme is enough to
+		// tell garbage apart.
+		if schemeEnd(uri) < 0 {
+			return errAt(1, "", ErrInvalidURI, "Request-URI: missing scheme")
 		}
 		return nil
 	}
@@ -203,6 +224,10 @@ func parseStartLine(line string, m *Message, lim *Limits, d *decoder) error {
 // the detail, so the error never aliases the input.
 func requestURIError(err error) *ParseError {
 	return errAt(1, "", ErrInvalidURI, "Request-URI: "+strings.TrimPrefix(err.Error(), ErrInvalidURI.Error()+": "))
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && equalFold(s[:len(prefix)], prefix)
 }
 
 // isVersion accepts "SIP/" 1*DIGIT "." 1*DIGIT; the protocol name compares

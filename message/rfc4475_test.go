@@ -52,7 +52,7 @@ var tortureTests = []tortureTest{
 		assert.Equal(t, "98asjd8", from.Tag())
 		mf, ok := m.MaxForwards()
 		assert.True(t, ok)
-		assert.Equal(t, 68, mf) // "0068"
+		assert.Equal(t, 68, mf)                                        // "0068"
 		assert.Equal(t, &CSeq{Seq: 9, Method: MethodInvite}, m.CSeq()) // "0009\r\n  INVITE"
 		assert.Equal(t, "wsinv.ndaksdj@192.0.2.1", m.CallID())
 		vias := slices.Collect(m.Vias())
@@ -73,7 +73,7 @@ var tortureTests = []tortureTest{
 		assert.Equal(t, `"Quoted string \"\""`, contacts[0].Display)
 		assert.Equal(t, Params{{Name: "newparam", Value: "newvalue"}, {Name: "secondparam"}, {Name: "q", Value: "0.33"}}, contacts[0].Params)
 		assert.Equal(t, []string{"To", "From", "Max-Forwards", "Call-ID", "Content-Length", "CSeq", "Via", "Subject",
-			"NewFangledHeader", "UnknownHeaderWithUnusualValue", "Content-Type", "Route", "Via", "Via", "Contact"}, headerNames(m))
+			"NewFangledHeader", "UnknownHeaderWithUnusualValue", "Content-Type", "Route", "Via", "Via", "Contact"}, tortureNames(m))
 		assert.True(t, m.Headers[12].Compact && m.Headers[13].Compact && m.Headers[13].Joined && !m.Headers[12].Joined, "v: a, b")
 		assert.Len(t, m.Body, 150)
 	}},
@@ -325,8 +325,8 @@ var tortureTests = []tortureTest{
 	}},
 	// §3.3.5 Proxy-Require and Require: 420 listing the option tags.
 	{file: "invalid/bext01.dat", check: func(t *testing.T, m *Message) {
-		assert.Equal(t, []string{"nothingSupportsThis", "nothingSupportsThisEither"}, valueStrings(m.Headers, HeaderRequire))
-		assert.Equal(t, []string{"noProxiesSupportThis", "norDoAnyProxiesSupportThis"}, valueStrings(m.Headers, HeaderProxyRequire))
+		assert.Equal(t, []string{"nothingSupportsThis", "nothingSupportsThisEither"}, tortureValues(m.Headers, HeaderRequire))
+		assert.Equal(t, []string{"noProxiesSupportThis", "norDoAnyProxiesSupportThis"}, tortureValues(m.Headers, HeaderProxyRequire))
 	}},
 	// §3.3.6 Unknown Content-Type: 415 with an Accept header.
 	{file: "invalid/invut.dat", check: func(t *testing.T, m *Message) {
@@ -388,7 +388,7 @@ var tortureTests = []tortureTest{
 	}},
 	// §3.3.15 Unacceptable Accept Offering: 406.
 	{file: "invalid/sdp01.dat", check: func(t *testing.T, m *Message) {
-		assert.Equal(t, []string{"text/nobodyKnowsThis"}, valueStrings(m.Headers, HeaderAccept))
+		assert.Equal(t, []string{"text/nobodyKnowsThis"}, tortureValues(m.Headers, HeaderAccept))
 		assert.True(t, m.ContentType().Is("application", "sdp"))
 	}},
 
@@ -458,7 +458,7 @@ func TestRFC4475(t *testing.T) {
 	}
 }
 
-func headerNames(m *Message) []string {
+func tortureNames(m *Message) []string {
 	names := make([]string, len(m.Headers))
 	for i, h := range m.Headers {
 		names[i] = h.Name
@@ -466,7 +466,7 @@ func headerNames(m *Message) []string {
 	return names
 }
 
-func valueStrings(hs Headers, name string) []string {
+func tortureValues(hs Headers, name string) []string {
 	var out []string
 	for v := range hs.Values(name) {
 		out = append(out, v.String())

@@ -146,23 +146,26 @@ func equalFold(a, b string) bool {
 	return true
 }
 
-// parseUint reads a decimal number of at most 10 digits that fits in 32 bits
-// (the range RFC 3261 gives CSeq, Expires and every delta-seconds); leading
-// zeros are allowed.
+// parseUint reads a decimal number that fits in 32 bits (the range RFC 3261
+// gives CSeq, Expires and every delta-seconds) and in an int, which on 32-bit
+// platforms is one bit less; leading zeros are allowed.
 func parseUint(s string) (int, bool) {
 	if s == "" {
 		return 0, false
 	}
-	n := 0
+	var n uint64
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !isDigit(c) {
 			return 0, false
 		}
-		n = n*10 + int(c-'0')
+		n = n*10 + uint64(c-'0')
 		if n > 1<<32-1 {
 			return 0, false
 		}
 	}
-	return n, true
+	if n > uint64(^uint(0)>>1) {
+		return 0, false
+	}
+	return int(n), true
 }

@@ -270,7 +270,12 @@ type Warning struct {
 }
 
 func (v *Warning) Append(b []byte) []byte {
-	b = strconv.AppendInt(b, int64(v.Code), 10)
+	if v.Code >= 0 && v.Code < 1000 {
+		// warn-code is 3DIGIT: "000" stays three digits.
+		b = append(b, byte('0'+v.Code/100), byte('0'+v.Code/10%10), byte('0'+v.Code%10))
+	} else {
+		b = strconv.AppendInt(b, int64(v.Code), 10)
+	}
 	b = append(b, ' ')
 	b = append(b, v.Agent...)
 	b = append(b, ' ', '"')

@@ -1,0 +1,499 @@
+package message
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// parseMinimalHeaders completes a start line into a message.
+const parseMinimalHeaders = "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n" +
+	"To: <sip:bob@biloxi.example.com>\r\n" +
+	"From: <sip:alice@atlanta.example.com>;tag=1928301774\r\n" +
+	"Call-ID: a84b4c76e66710\r\n" +
+	"CSeq: 314159 INVITE\r\n" +
+	"Content-Length: 0\r\n\r\n"
+
+// TestStartLine covers the Request-Line and Status-Line of RFC 3261 §7.1
+// and §7.2.
+func TestStartLine(t *testing.T) {
+	tests := []struct {
+		line    string
+		method  string
+		uri     string
+		code    int
+		reason  string
+		version string
+		err     error // for a line Parse must refuse
+	}{
+		{line: "INVITE sip:bob@biloxi.example.com SIP/2.0", method: "INVITE", uri: "sip:bob@biloxi.example.com", version: "SIP/2.0"},
+		{line: "REGISTER sips:ss2.biloxi.example.com:5061;transport=tls SIP/2.0", method: "REGISTER", uri: "sips:ss2.biloxi.example.com:5061;transport=tls", version: "SIP/2.0"},
+		{line: "MESSAGE tel:+1-201-555-0123 SIP/2.0", method: "MESSAGE", uri: "tel:+1-201-555-0123", version: "SIP/2.0"},
+		{line: "FOO.bar-1 sip:[2001:db8::1] SIP/2.0", method: "FOO.bar-1", uri: "sip:[2001:db8::1]", version: "SIP/2.0"},
+		// The version is case-insensitive (§7.1) and any version parses, so
+		// that Validate can answer 505 (RFC 4475 §3.1.2.16).
+		{line: "OPTIONS sip:a.example sip/2.0", method: "OPTIONS", uri: "sip:a.example", version: "sip/2.0"},
+		{line: "OPTIONS sip:a.example SIP/12.34", method: "OPTIONS", uri: "sip:a.example", version: "SIP/12.34"},
+		{line: "SIP/2.0 200 OK", code: 200, reason: "OK", version: "SIP/2.0"},
+		{line: "SIP/2.0 180 Ringing, really  ", code: 180, reason: "Ringing, really  ", version: "SIP/2.0"},
+		{line: "SIP/2.0 100 ", code: 100, version: "SIP/2.0"},
+		{line: "SIP/2.0 699", code: 699, version: "SIP/2.0"},
+		{line: "SiP/2.0 486 Busy Here\t(tab)", code: 486, reason: "Busy Here\t(tab)", version: "SiP/2.0"},
+		{line: "SIP/7.0 200 OK", code: 200, reason: "OK", version: "SIP/7.0"},
+		{line: "SIP/2.0 200 \xd0\x9e\xd0\x9a", code: 200, reason: "ОК", version: "SIP/2.0"},
+
+		{line: "INVITE", err: ErrBadStartLine},
+		{line: "INVITE sip:a.example", err: ErrBadStartLine},
+		{line: " INVITE sip:a.example SIP/2.0", err: ErrBadStartLine},
+		{line: "INVITE  sip:a.example SIP/2.0", err: ErrBadStartLine},                // RFC 4475 §3.1.2.9
+		{line: "INVITE sip:a.example SIP/2.0 ", err: ErrBadStartLine},                // RFC 4475 §3.1.2.10
+		{line: "INVITE sip:a .example SIP/2.0", err: ErrBadStartLine},                // RFC 4475 §3.1.2.8
+		{line: "INVITE <sip:a.example> SIP/2.0", err: ErrBadStartLine},               // RFC 4475 §3.1.2.7
+		{line: "INVITE\tsip:a.example SIP/2.0", err: ErrBadStartLine},                // SP only
+		{line: "INV@TE sip:a.example SIP/2.0", err: ErrBadStartLine},                 // method is a token
+		{line: "INVITE sip:a.example HTTP/1.1", err: ErrBadStartLine},                // not SIP
+		{line: "INVITE a.example SIP/2.0", err: ErrInvalidURI},                       // no scheme
+		{line: "INVITE sip:a.example:0 SIP/2.0", err: ErrInvalidURI},                 // port 0
+		{line: "INVITE sip:a.example SIP/2", err: ErrBadVersion},                     // malformed version
+		{line: "INVITE sip:a.example SIP/2.x", err: ErrBadVersion},                   // malformed version
+		{line: "SIP/2.0 4294967301 x", err: ErrBadStartLine},                         // RFC 4475 §3.1.2.19
+		{line: "SIP/2.0 2000 OK", err: ErrBadStartLine},                              // three digits
+		{line: "SIP/2.0 099 OK", err: ErrBadStartLine},                               // 100-699
+		{line: "SIP/2.0 700 OK", err: ErrBadStartLine},                               // 100-699
+		{line: "SIP/2.0 20x OK", err: ErrBadStartLine},                               // digits
+		{line: "SIP/2.0  200 OK", err: ErrBadStartLine},                              // one SP
+		{line: "SIP/2.0", err: ErrBadStartLine},                                      // no status code
+		{line: "SIP/2.0 200 O\x00K", err: ErrBadStartLine},                           // control character
+		{line: "SIP/2..0 200 OK", err: ErrBadVersion},                                // malformed version
+		{line: "SIP/ 200 OK", err: ErrBadVersion},                                    // malformed version
+		{line: "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", err: ErrBadStartLine}, // a TLS hello
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			m, err := Parse([]byte(tt.line + "\r\n" + parseMinimalHeaders))
+			if tt.err != nil {
+				require.Error(t, err)
+				assert.Nil(t, m)
+				assert.ErrorIs(t, err, tt.err)
+				var pe *ParseError
+				require.True(t, errors.As(err, &pe))
+				assert.Equal(t, 1, pe.Line)
+				assert.Equal(t, "", pe.Header)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.method, m.Method)
+			assert.Equal(t, tt.method != "", m.IsRequest())
+			assert.Equal(t, tt.method == "", m.IsResponse())
+			if tt.uri != "" {
+				require.NotNil(t, m.RequestURI)
+				assert.Equal(t, tt.uri, m.RequestURI.String())
+			} else {
+				assert.Nil(t, m.RequestURI)
+			}
+			assert.Equal(t, tt.code, m.StatusCode)
+			assert.Equal(t, tt.reason, m.Reason)
+			assert.Equal(t, tt.version, m.Version)
+			// The start line is written back as parsed (an empty reason
+			// keeps its SP, §7.2).
+			want := tt.line
+			if tt.code != 0 && tt.reason == "" {
+				want = strings.TrimSuffix(tt.line, " ") + " "
+			}
+			assert.True(t, strings.HasPrefix(m.String(), want+"\r\n"), m.String())
+		})
+	}
+}
+
+// TestParseError checks the fields and texts of *ParseError.
+func TestParseError(t *testing.T) {
+	_, err := Parse([]byte("INVITE sip:bob@biloxi.example.com SIP/2.0\r\nTo: <sip:bob@biloxi.example.com>\r\ncseq: 1\r\n\r\n"))
+	require.Error(t, err)
+	var pe *ParseError
+	require.True(t, errors.As(err, &pe))
+	assert.Equal(t, &ParseError{Line: 3, Header: "cseq", Err: ErrInvalidHeader, Detail: "CSeq needs a number and a method"}, pe)
+	assert.Equal(t, "sip: invalid header at line 3 (cseq): CSeq needs a number and a method", err.Error())
+	assert.Equal(t, StatusBadRequest, pe.StatusCode())
+	assert.Equal(t, "invalid header (cseq)", pe.Reason())
+	assert.ErrorIs(t, err, ErrInvalidHeader)
+
+	// A folded field is reported at the line where it starts.
+	_, err = Parse([]byte("OPTIONS sip:a.example SIP/2.0\r\nX: 1\r\nVia: SIP/2.0/UDP\r\n host\r\n  ;branch=\"x\"\r\n\r\n"))
+	require.True(t, errors.As(err, &pe))
+	assert.Equal(t, 3, pe.Line)
+	assert.Equal(t, "Via", pe.Header)
+
+	// Not tied to a line.
+	_, err = Parse(nil)
+	require.True(t, errors.As(err, &pe))
+	assert.Equal(t, ParseError{Err: ErrMalformed, Detail: "empty message"}, *pe)
+	assert.Equal(t, "sip: malformed message: empty message", pe.Error())
+	assert.Equal(t, "malformed message", pe.Reason())
+
+	// A version error answers 505 (RFC 3261 §21.5.6).
+	_, err = Parse([]byte("OPTIONS sip:a.example SIP/2\r\n\r\n"))
+	require.True(t, errors.As(err, &pe))
+	assert.Equal(t, StatusVersionNotSupported, pe.StatusCode())
+
+	// Reason goes into a status line: whatever the header name and
+	// detail, it has no line end and no control character.
+	for _, data := range []string{
+		"OPTIONS sip:a.example SIP/2.0\r\nVia: x\r\n\r\n",
+		"OPTIONS sip:a.example SIP/2.0\r\nBad\rName: x\r\n\r\n",
+		"OPTIONS sip:a.example SIP/2.0\r\nFrom: <sip:a@b>\r\n\tx\r\n\r\n",
+		"OPTIONS sip:a\r.example SIP/2.0\r\n\r\n",
+		"SIP/2.0 200 O\nK\r\n\r\n",
+	} {
+		_, err := Parse([]byte(data))
+		require.True(t, errors.As(err, &pe), "%q", data)
+		assert.NotContains(t, pe.Reason(), "\r")
+		assert.NotContains(t, pe.Reason(), "\n")
+		assert.Equal(t, sanitizeReason(pe.Reason()), pe.Reason())
+	}
+	pe = &ParseError{Header: "X\r\nInjected: 1", Err: ErrInvalidHeader}
+	assert.Equal(t, "invalid header (X  Injected: 1)", pe.Reason())
+}
+
+// parseRepeatHeaders returns n header lines "X-N: N".
+func parseRepeatHeaders(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "X-%d: %d\r\n", i, i)
+	}
+	return b.String()
+}
+
+// TestLimits checks each bound of Limits: its default, a custom value, and
+// a negative value that removes it.
+func TestLimits(t *testing.T) {
+	const start = "OPTIONS sip:a.example SIP/2.0\r\n"
+	longURI := "sip:" + strings.Repeat("a", DefaultMaxURILength-len("sip:.example")) + ".example"
+	require.Len(t, longURI, DefaultMaxURILength)
+	vias := func(n int) string {
+		return "Via: " + strings.TrimSuffix(strings.Repeat("SIP/2.0/UDP h, ", n), ", ") + "\r\n"
+	}
+	tests := []struct {
+		name   string
+		limits Limits
+		data   string
+		err    error // nil: parses
+		line   int
+		header string
+	}{
+		// MaxMessageSize: default 65535 (a UDP datagram, RFC 3261 §18.1.1).
+		{"size default at limit", Limits{}, start + "\r\n" + strings.Repeat("b", DefaultMaxMessageSize-len(start)-2), nil, 0, ""},
+		{"size default over", Limits{}, start + "\r\n" + strings.Repeat("b", DefaultMaxMessageSize-len(start)-1), ErrMessageTooLarge, 0, ""},
+		{"size custom", Limits{MaxMessageSize: 100}, start + "\r\n" + strings.Repeat("b", 100-len(start)-1), ErrMessageTooLarge, 0, ""},
+		{"size custom at limit", Limits{MaxMessageSize: 100}, start + "\r\n" + strings.Repeat("b", 100-len(start)-2), nil, 0, ""},
+		{"size unlimited", Limits{MaxMessageSize: -1}, start + "\r\n" + strings.Repeat("b", 1<<20), nil, 0, ""},
+		// MaxHeaders: default 256 header fields; a list counts once.
+		{"headers default at limit", Limits{}, start + parseRepeatHeaders(256) + "\r\n", nil, 0, ""},
+		{"headers default over", Limits{}, start + parseRepeatHeaders(257) + "\r\n", ErrTooManyHeaders, 258, ""},
+		{"headers custom", Limits{MaxHeaders: 2}, start + parseRepeatHeaders(3) + "\r\n", ErrTooManyHeaders, 4, ""},
+		{"headers custom lists", Limits{MaxHeaders: 2}, start + "Allow: A, B, C\r\nSupported: a, b\r\n\r\n", nil, 0, ""},
+		{"headers unlimited", Limits{MaxHeaders: -1}, start + parseRepeatHeaders(2000) + "\r\n", nil, 0, ""},
+		// MaxLineLength: default 8192 bytes, the line end not counted,
+		// folds counted.
+		{"line default at limit", Limits{}, start + "X: " + strings.Repeat("v", 8189) + "\r\n\r\n", nil, 0, ""},
+		{"line default over", Limits{}, start + "Y: 1\r\nX: " + strings.Repeat("v", 8190) + "\r\n\r\n", ErrLineTooLong, 3, ""},
+		{"line default folded over", Limits{}, start + "X: " + strings.Repeat("v", 5000) + "\r\n " + strings.Repeat("v", 5000) + "\r\n\r\n", ErrLineTooLong, 2, ""},
+		{"line default LF over", Limits{}, start + "X: " + strings.Repeat("v", 8190) + "\n\n", ErrLineTooLong, 2, ""},
+		{"start line default at limit", Limits{MaxURILength: -1}, "OPTIONS sip:" + strings.Repeat("a", 8192-len("OPTIONS sip: SIP/2.0")) + " SIP/2.0\r\n\r\n", nil, 0, ""},
+		{"start line default over", Limits{MaxURILength: -1}, "OPTIONS sip:" + strings.Repeat("a", 8193-len("OPTIONS sip: SIP/2.0")) + " SIP/2.0\r\n\r\n", ErrLineTooLong, 1, ""},
+		{"line custom", Limits{MaxLineLength: 30}, start + "Subject: 0123456789abcdefghijkl\r\n\r\n", ErrLineTooLong, 2, ""},
+		{"line custom at limit", Limits{MaxLineLength: 30}, start + "Subject: 0123456789abcdefghijk\r\n\r\n", nil, 0, ""},
+		{"line custom start line", Limits{MaxLineLength: 20}, start + "\r\n", ErrLineTooLong, 1, ""},
+		{"line unlimited", Limits{MaxLineLength: -1, MaxMessageSize: -1}, start + "X: " + strings.Repeat("v", 100000) + "\r\n\r\n", nil, 0, ""},
+		// MaxVias: default 70 values, whatever the lines.
+		{"vias default at limit", Limits{}, start + vias(30) + vias(40) + "\r\n", nil, 0, ""},
+		{"vias default over", Limits{}, start + vias(30) + vias(41) + "\r\n", ErrTooManyVias, 3, "Via"},
+		{"vias custom", Limits{MaxVias: 1}, start + "v: SIP/2.0/UDP a, SIP/2.0/UDP b\r\n\r\n", ErrTooManyVias, 2, "v"},
+		{"vias unlimited", Limits{MaxVias: -1}, start + vias(500) + "\r\n", nil, 0, ""},
+		// MaxURILength: default 4096 bytes, in the start line and headers.
+		{"uri default at limit", Limits{}, "OPTIONS " + longURI + " SIP/2.0\r\nTo: <" + longURI + ">\r\n\r\n", nil, 0, ""},
+		{"uri default over", Limits{}, "OPTIONS " + longURI + "a SIP/2.0\r\n\r\n", ErrURITooLong, 1, ""},
+		{"uri default over in header", Limits{}, start + "X: 1\r\nTo: <" + longURI + "a>\r\n\r\n", ErrURITooLong, 3, "To"},
+		{"uri default over in addr-spec", Limits{}, start + "Contact: " + longURI + "a;expires=1\r\n\r\n", ErrURITooLong, 2, "Contact"},
+		{"uri custom", Limits{MaxURILength: 12}, "OPTIONS sip:a.example SIP/2.0\r\n\r\n", ErrURITooLong, 1, ""},
+		{"uri custom header", Limits{MaxURILength: 13}, start + "Route: <sip:a.example>, <sip:ab.example>\r\n\r\n", ErrURITooLong, 2, "Route"},
+		{"uri unlimited", Limits{MaxURILength: -1}, "OPTIONS sip:" + strings.Repeat("a", 6000) + ".example SIP/2.0\r\n\r\n", nil, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := Parser{Limits: tt.limits}
+			m, err := p.Parse([]byte(tt.data))
+			if tt.err == nil {
+				require.NoError(t, err)
+				require.NotNil(t, m)
+				return
+			}
+			require.Error(t, err)
+			assert.Nil(t, m)
+			assert.ErrorIs(t, err, tt.err)
+			var pe *ParseError
+			require.True(t, errors.As(err, &pe))
+			assert.Equal(t, tt.line, pe.Line, "%v", err)
+			assert.Equal(t, tt.header, pe.Header)
+			assert.Equal(t, StatusBadRequest, pe.StatusCode())
+		})
+	}
+	// Parse uses the defaults, like a zero Parser.
+	_, err := Parse([]byte(start + parseRepeatHeaders(257) + "\r\n"))
+	assert.ErrorIs(t, err, ErrTooManyHeaders)
+}
+
+// TestGarbage: hostile input costs little. A datagram of random bytes is
+// refused before anything is copied, and so is a valid start line followed
+// by garbage with no end of headers; garbage that does end like a header
+// block is refused at its first line.
+func TestGarbage(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4475, 3261))
+	random := func(n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+		}
+		return b
+	}
+	noLF := func(b []byte) []byte { return bytes.ReplaceAll(b, []byte("\n"), []byte("x")) }
+	const start = "INVITE sip:bob@biloxi.example.com SIP/2.0\r\n"
+	tests := []struct {
+		name      string
+		data      []byte
+		maxAllocs float64
+	}{
+		{"random", random(DefaultMaxMessageSize), 3},
+		{"random without LF", noLF(random(DefaultMaxMessageSize)), 3},
+		{"zeros", make([]byte, DefaultMaxMessageSize), 3},
+		{"spaces", bytes.Repeat([]byte(" "), DefaultMaxMessageSize), 3},
+		{"CRLFs", bytes.Repeat([]byte("\r\n"), DefaultMaxMessageSize/2), 3},
+		{"too large", random(DefaultMaxMessageSize + 1), 3},
+		{"start line and random", append([]byte(start), noLF(random(DefaultMaxMessageSize-len(start)))...), 3},
+		{"start line and lines cut short", append(append([]byte(start), bytes.Repeat([]byte("garbage\r\n"), (DefaultMaxMessageSize-len(start))/9-1)...), "garbage"...), 3},
+		// With an end of headers, the message is copied (one allocation
+		// and its block) before its first header fails.
+		{"start line, random and end", append(append([]byte(start), random(DefaultMaxMessageSize-len(start)-4)...), "\r\n\r\n"...), 6},
+		{"start line and lines", append([]byte(start), bytes.Repeat([]byte("garbage\r\n"), (DefaultMaxMessageSize-len(start))/9)...), 6},
+		{"start line and colons", append(append([]byte(start), bytes.Repeat([]byte(":"), DefaultMaxMessageSize-len(start)-4)...), "\r\n\r\n"...), 6},
+		{"start line and one header line", append(append([]byte(start+"X: "), bytes.Repeat([]byte("a,"), (DefaultMaxMessageSize-len(start)-7)/2)...), "\r\n\r\n"...), 6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Parse(tt.data)
+			require.Error(t, err)
+			assert.Nil(t, m)
+			var pe *ParseError
+			assert.True(t, errors.As(err, &pe))
+			if !raceEnabled() {
+				allocs := testing.AllocsPerRun(20, func() { _, _ = Parse(tt.data) })
+				assert.LessOrEqual(t, allocs, tt.maxAllocs, "allocations to refuse it (%v)", err)
+			}
+			// Linear work: 100 refusals of 64 KB take microseconds each; a
+			// quadratic scan would take seconds.
+			begin := time.Now()
+			for range 100 {
+				_, _ = Parse(tt.data)
+			}
+			assert.Less(t, time.Since(begin), 5*time.Second)
+		})
+	}
+}
+
+// raceEnabled reports a -race build, in which sync.Pool drops items at
+// random, so that error paths that format with fmt allocate a varying
+// number of times.
+func raceEnabled() bool {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, s := range info.Settings {
+		if s.Key == "-race" {
+			return s.Value == "true"
+		}
+	}
+	return false
+}
+
+// TestParseAllocations: a typical message costs two allocations, the copy
+// of the input and one block for the message and its values, whatever its
+// number of headers (decode.go).
+func TestParseAllocations(t *testing.T) {
+	data := []byte("INVITE sip:bob@biloxi.example.com;transport=tcp SIP/2.0\r\n" +
+		"Via: SIP/2.0/UDP pc33.atlanta.example.com:5060;branch=z9hG4bK776asdhds;rport\r\n" +
+		"Via: SIP/2.0/UDP p1.example.com;branch=z9hG4bK1;received=192.0.2.1\r\n" +
+		"Max-Forwards: 70\r\n" +
+		"Route: <sip:p2.example.com;lr>, <sip:p3.example.com;lr>\r\n" +
+		"To: \"Bob\" <sip:bob@biloxi.example.com>\r\n" +
+		"From: \"Alice\" <sip:alice@atlanta.example.com>;tag=1928301774\r\n" +
+		"Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n" +
+		"CSeq: 314159 INVITE\r\n" +
+		"Contact: <sip:alice@192.0.2.101:5060;transport=udp>\r\n" +
+		"Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, PRACK, INFO, REFER, NOTIFY\r\n" +
+		"Supported: replaces, timer, 100rel\r\n" +
+		"Session-Expires: 1800\r\n" +
+		"User-Agent: sippet\r\n" +
+		"X-Custom: 1\r\n" +
+		"Content-Type: application/sdp\r\n" +
+		"Content-Length: 4\r\n\r\nv=0\n")
+	_, err := Parse(data)
+	require.NoError(t, err)
+	assert.Equal(t, 2.0, testing.AllocsPerRun(50, func() { _, _ = Parse(data) }))
+}
+
+// TestParseFraming covers line ends, leading CRLFs and the body.
+func TestParseFraming(t *testing.T) {
+	const head = "OPTIONS sip:a.example SIP/2.0\r\nCall-ID: x\r\n"
+	tests := []struct {
+		name    string
+		data    string
+		body    string
+		headers int
+	}{
+		// RFC 3261 §7.5: CRLFs before the start line are ignored.
+		{"leading CRLFs", "\r\n\r\n\n" + head + "\r\n", "", 1},
+		// Bare LF line ends, folding included, are accepted (RFC 3261 §7
+		// asks for CRLF, robustness for more).
+		{"LF only", "OPTIONS sip:a.example SIP/2.0\nCall-ID: x\nSubject: a\n b\n\nbody", "body", 2},
+		{"mixed line ends", "OPTIONS sip:a.example SIP/2.0\nCall-ID: x\r\nSubject: a\r\n\tb\n\r\nbody", "body", 2},
+		// Without Content-Length, the body is the rest of the datagram
+		// (RFC 3261 §18.3; RFC 4475 §3.4.1).
+		{"no Content-Length", head + "\r\nv=0\r\n\r\n", "v=0\r\n\r\n", 1},
+		{"no body", head + "\r\n", "", 1},
+		// Bytes after Content-Length are discarded (RFC 3261 §18.3; RFC
+		// 4475 §3.1.1.8).
+		{"extra bytes", head + "Content-Length: 3\r\n\r\nabcdef", "abc", 2},
+		{"extra message", head + "l: 0\r\n\r\n" + head + "\r\n", "", 2},
+		{"exact body", head + "Content-Length: 6\r\n\r\n\r\nabc\n", "\r\nabc\n", 2},
+		// A datagram that ends after a header line without the empty line
+		// has nothing missing (RFC 4475 §3.1.2.15 is such a file).
+		{"no empty line", head, "", 1},
+		{"no empty line LF", "OPTIONS sip:a.example SIP/2.0\nCall-ID: x\n", "", 1},
+		{"start line only", "OPTIONS sip:a.example SIP/2.0\r\n", "", 0},
+		{"empty header block", "SIP/2.0 200 OK\r\n\r\nbody", "body", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Parse([]byte(tt.data))
+			require.NoError(t, err)
+			assert.Equal(t, tt.body, string(m.Body))
+			if tt.body == "" {
+				assert.Nil(t, m.Body)
+			}
+			assert.Len(t, m.Headers, tt.headers)
+			if s, ok := m.Headers.Get(HeaderSubject).(*Text); ok {
+				assert.Equal(t, "a b", s.Value)
+			}
+		})
+	}
+	for _, data := range []string{
+		"OPTIONS sip:a.example SIP/2.0",               // no line end at all
+		"OPTIONS sip:a.example SIP/2.0\r\nCall-ID: x", // a line cut short
+		"\r\n\r\n",
+		"",
+		"OPTIONS sip:a.example SIP/2.0\r\nContent-Length: 10\r\n\r\nshort", // RFC 4475 §3.1.2.2
+	} {
+		_, err := Parse([]byte(data))
+		assert.Error(t, err, "%q", data)
+	}
+}
+
+// TestParseOwnsItsInput: the message never aliases the caller's buffer,
+// which a transport reuses for the next datagram.
+func TestParseOwnsItsInput(t *testing.T) {
+	data := []byte("INVITE sip:bob@biloxi.example.com;transport=tcp SIP/2.0\r\n" + parseMinimalHeaders[:len(parseMinimalHeaders)-len("Content-Length: 0\r\n\r\n")] +
+		"Subject: hi\r\nContent-Length: 4\r\n\r\nbody")
+	m, err := Parse(data)
+	require.NoError(t, err)
+	want := m.String()
+	for i := range data {
+		data[i] = 'x'
+	}
+	assert.Equal(t, want, m.String())
+	assert.Equal(t, "bob", m.RequestURI.User)
+	assert.Equal(t, "body", string(m.Body))
+	assert.Equal(t, "a84b4c76e66710", m.CallID())
+
+	// Nor does an error.
+	data = []byte("OPTIONS sip:a.example SIP/2.0\r\nCSeq: 1 BAD METHOD\r\n\r\n")
+	_, err = Parse(data)
+	require.Error(t, err)
+	text := err.Error()
+	for i := range data {
+		data[i] = 'x'
+	}
+	assert.Equal(t, text, err.Error())
+}
+
+// TestContentLengthOnOutput: Content-Length always counts the body, in the
+// position of the header when there is one and at the end otherwise.
+func TestContentLengthOnOutput(t *testing.T) {
+	uri, err := ParseURI("sip:bob@biloxi.example.com")
+	require.NoError(t, err)
+	build := func(body string, hs ...Header) *Message {
+		m := &Message{Method: MethodMessage, RequestURI: uri, Headers: hs}
+		if body != "" {
+			m.Body = []byte(body)
+		}
+		return m
+	}
+	const start = "MESSAGE sip:bob@biloxi.example.com SIP/2.0\r\n"
+	tests := []struct {
+		name string
+		m    *Message
+		want string
+	}{
+		{"missing", build("hello", hdr(HeaderCallID, &Text{Value: "c"})), start + "Call-ID: c\r\nContent-Length: 5\r\n\r\nhello"},
+		{"missing, no body", build("", hdr(HeaderCallID, &Text{Value: "c"})), start + "Call-ID: c\r\nContent-Length: 0\r\n\r\n"},
+		{"wrong", build("hello", hdr(HeaderContentLength, &Number{Value: 99}), hdr(HeaderCallID, &Text{Value: "c"})), start + "Content-Length: 5\r\nCall-ID: c\r\n\r\nhello"},
+		{"compact", build("hi", hdrCompact(HeaderContentLength, &Number{Value: 0})), start + "l: 2\r\n\r\nhi"},
+		{"no value", build("hi", hdr(HeaderContentLength, nil)), start + "Content-Length: 2\r\n\r\nhi"},
+		{"raw value", build("hi", hdr(HeaderContentLength, &Raw{Value: "many"})), start + "Content-Length: 2\r\n\r\nhi"},
+		{"twice", build("hi", hdr(HeaderContentLength, &Number{Value: 1}), hdr(HeaderContentLength, &Number{Value: 2})), start + "Content-Length: 2\r\n\r\nhi"},
+		{"no headers", build("hi"), start + "Content-Length: 2\r\n\r\nhi"},
+		{"response", &Message{StatusCode: 200, Reason: "OK", Body: []byte("x")}, "SIP/2.0 200 OK\r\nContent-Length: 1\r\n\r\nx"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.m.String())
+			assert.Equal(t, tt.want, string(tt.m.Append([]byte(nil))))
+			m, err := Parse(tt.m.Bytes())
+			require.NoError(t, err)
+			n, ok := m.Headers.Get(HeaderContentLength).(*Number)
+			require.True(t, ok)
+			assert.Equal(t, len(tt.m.Body), n.Value)
+		})
+	}
+	// Parsed messages too: the body that Parse kept is what is counted.
+	m, err := Parse([]byte("OPTIONS sip:a.example SIP/2.0\r\nContent-Length: 3\r\n\r\nabcdef"))
+	require.NoError(t, err)
+	m.Body = append(m.Body, "xy"...)
+	assert.Equal(t, "OPTIONS sip:a.example SIP/2.0\r\nContent-Length: 5\r\n\r\nabcxy", m.String())
+	// Append extends its argument.
+	assert.Equal(t, "prefix:"+m.String(), string(m.Append([]byte("prefix:"))))
+}
+
+// TestParseRoundTrip: a message parsed, written and parsed again is the
+// same message, and the second writing is the first.
+func TestParseRoundTrip(t *testing.T) {
+	for i, s := range fuzzSeeds {
+		t.Run(strconv.Itoa(i), func(t *testing.T) {
+			m, err := Parse([]byte(s))
+			require.NoError(t, err)
+			wire := m.Bytes()
+			m2, err := Parse(wire)
+			require.NoError(t, err)
+			assert.Empty(t, messageDiff(m, m2))
+			assert.Equal(t, string(wire), string(m2.Bytes()))
+		})
+	}
+}
