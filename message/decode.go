@@ -1,6 +1,7 @@
 package message
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -208,7 +209,7 @@ func wrapHeaderErr(line int, name string, spec *headerSpec, err error) *ParseErr
 	sentinel := headerSentinel(spec)
 	detail := err.Error()
 	for _, s := range []error{ErrInvalidHeader, ErrURITooLong, ErrTooManyVias, ErrInvalidURI} {
-		if isErr(err, s) {
+		if errors.Is(err, s) {
 			if s != ErrInvalidHeader {
 				sentinel = s
 			}

@@ -156,5 +156,3 @@ func sanitizeReason(s string) string {
 func errAt(line int, header string, err error, detail string) *ParseError {
 	return &ParseError{Line: line, Header: header, Err: err, Detail: detail}
 }
-
-func isErr(err, target error) bool { return errors.Is(err, target) }
