@@ -1,0 +1,71 @@
+package transaction
+
+import (
+	"net/netip"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/sippet-go/sippet/message"
+)
+
+// The events below go from the transaction layer to its user, the
+// transaction user (TU) of RFC 3261 §17: the stack's core. They are the Go
+// form of Sippet's receive_request, receive_response and receive_error.
+
+// RequestEvent delivers a request to the core. Key is the server
+// transaction that will carry the core's responses. Two requests come
+// without a transaction of their own: an ACK for a 2xx (RFC 3261 §17.2.3:
+// it belongs to the dialog, not to the INVITE transaction) carries the key
+// computed from the ACK, which names no live transaction; and a CANCEL
+// (RFC 3261 §9.2), already answered 200 by the stack, carries the key of the
+// INVITE transaction it cancels, so that the core can answer that INVITE
+// with 487 (Request Terminated).
+type RequestEvent struct {
+	Key     Key
+	Request *message.Message
+}
+
+// ResponseEvent delivers a response to the core: one received by client
+// transaction Key, or a stray response that matched none (RFC 3261
+// §18.1.2; a 2xx retransmission for a dialog, for instance), with the key
+// computed from it.
+type ResponseEvent struct {
+	Key      Key
+	Response *message.Message
+}
+
+// ErrorEvent tells the core that transaction Key failed: Err wraps
+// ErrTimeout when Timer B, F or H fired (RFC 3261 §17.1.1.2, §17.1.2.2,
+// §17.2.1), or the transport's error (§17.1.4, §17.2.4).
+type ErrorEvent struct {
+	Key Key
+	Err error
+}
+
+// The messages below go to the transaction manager.
+
+// StartClient asks the manager to start a client transaction for Request
+// (RFC 3261 §17.1), sent to Dest through Transport. The request's top Via
+// must already carry the branch that keys the transaction (§8.1.1.7). The
+// manager answers nothing: a failure reaches the core as an ErrorEvent.
+type StartClient struct {
+	Request   *message.Message
+	Dest      netip.AddrPort
+	Transport *actor.PID
+	// Reliable selects the timers of a reliable transport (§17.1.1.2,
+	// §17.1.2.2).
+	Reliable bool
+}
+
+// Terminate ends transaction Key at once, in whatever state (Sippet's
+// terminate). Sent to the manager, or to the transaction itself (then Key
+// is ignored).
+type Terminate struct {
+	Key Key
+}
+
+// Respond hands a response from the core to its server transaction
+// (RFC 3261 §17.2.1, §17.2.2), which sends it and runs its timers.
+type Respond struct {
+	Response *message.Message
+}
