@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/sippet-go/sippet/actors"
+	"github.com/sippet-go/sippet/message"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// startEcho runs the echo stack on a free loopback port and returns it.
+func startEcho(t *testing.T) netip.AddrPort {
+	t.Helper()
+	system := actor.NewActorSystem(actors.SystemLogger(nil))
+	stack, err := actors.Spawn(system, "echo", actors.Config{})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = stack.Shutdown(ctx)
+		system.Shutdown()
+	})
+	require.NoError(t, serve(stack, "udp:127.0.0.1:0", stack.Logger()))
+	ts := stack.Registry().Transports()
+	require.Len(t, ts, 1)
+	return ts[0].Local
+}
+
+// exchange sends a raw request to addr and returns the first final response,
+// or nil if none comes within wait.
+func exchange(t *testing.T, addr netip.AddrPort, raw string, wait time.Duration) *message.Message {
+	t.Helper()
+	conn, err := net.DialUDP("udp", nil, net.UDPAddrFromAddrPort(addr))
+	require.NoError(t, err)
+	defer conn.Close()
+	local := conn.LocalAddr().(*net.UDPAddr).AddrPort()
+	raw = strings.ReplaceAll(raw, "LOCAL", local.String())
+	raw = strings.ReplaceAll(raw, "\n", "\r\n")
+	_, err = conn.Write([]byte(raw))
+	require.NoError(t, err)
+	buf := make([]byte, 65535)
+	deadline := time.Now().Add(wait)
+	for {
+		require.NoError(t, conn.SetReadDeadline(deadline))
+		n, err := conn.Read(buf)
+		if err != nil {
+			return nil
+		}
+		m, err := message.Parse(buf[:n])
+		require.NoError(t, err)
+		if m.StatusCode >= 200 {
+			return m
+		}
+	}
+}
+
+// request is an OPTIONS as a UAC sends it (RFC 3261 §11.1); edit changes it.
+func request(edit func(string) string) string {
+	r := `OPTIONS sip:echo@127.0.0.1 SIP/2.0
+Via: SIP/2.0/UDP LOCAL;branch=z9hG4bK` + message.NewTag() + `;rport
+Max-Forwards: 70
+To: <sip:echo@127.0.0.1>
+From: <sip:test@127.0.0.1>;tag=1928301774
+Call-ID: ` + message.NewCallID("") + `
+CSeq: 63104 OPTIONS
+Accept: application/sdp
+Content-Length: 0
+
+`
+	if edit != nil {
+		r = edit(r)
+	}
+	return r
+}
+
+// The echo core is the UAS of RFC 3261 §8.2: each check in its order, with
+// the status code and the headers that go with it.
+func TestUAS(t *testing.T) {
+	addr := startEcho(t)
+	replace := func(old, new string) func(string) string {
+		return func(s string) string { return strings.Replace(s, old, new, 1) }
+	}
+	tests := []struct {
+		name   string
+		edit   func(string) string
+		code   int
+		header string // a header the response must carry, "" for none
+		value  string // its value
+	}{
+		{"OPTIONS answered 200 with Allow (§11.2)", nil, 200, "Allow", "OPTIONS"},
+		{"OPTIONS answered 200 with Accept (§11.2)", nil, 200, "Accept", "application/sdp"},
+		{"OPTIONS answered 200 with Supported (§11.2)", nil, 200, "Supported", ""},
+		{"an unimplemented method gets 501 (§8.2.1)", func(s string) string {
+			return strings.ReplaceAll(s, "OPTIONS", "SUBSCRIBE")
+		}, 501, "", ""},
+		{"an INVITE gets 501 (§8.2.1)", func(s string) string {
+			return strings.ReplaceAll(s, "OPTIONS", "INVITE")
+		}, 501, "", ""},
+		{"a To tag of an unknown dialog gets 481 (§8.2.2.2)", replace("To: <sip:echo@127.0.0.1>", "To: <sip:echo@127.0.0.1>;tag=gone"), 481, "", ""},
+		{"an unsupported URI scheme gets 416 (§8.2.2.1)", replace("OPTIONS sip:echo@127.0.0.1", "OPTIONS im:echo@127.0.0.1"), 416, "", ""},
+		{"an unsupported Require gets 420 with Unsupported (§8.2.2.3)", replace("Accept:", "Require: foo\nAccept:"), 420, "Unsupported", "foo"},
+		{"a body of an unknown type gets 415 with Accept (§8.2.3)", func(s string) string {
+			s = strings.Replace(s, "Content-Length: 0", "Content-Type: text/plain\nContent-Length: 5", 1)
+			return s + "hello"
+		}, 415, "Accept", "application/sdp"},
+		{"another SIP version gets 505 (§8.2, §21.5.6)", replace("SIP/2.0\n", "SIP/3.0\n"), 505, "", ""},
+		{"a missing Call-ID gets 400 (§8.1.1)", func(s string) string {
+			i := strings.Index(s, "Call-ID:")
+			j := strings.Index(s[i:], "\n")
+			return s[:i] + s[i+j+1:]
+		}, 400, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := exchange(t, addr, request(tt.edit), 3*time.Second)
+			require.NotNil(t, resp, "no final response")
+			assert.Equal(t, tt.code, resp.StatusCode, "%d %s", resp.StatusCode, resp.Reason)
+			assert.NotEmpty(t, resp.To().Tag(), "a final response has a To tag (§8.2.6.2)")
+			if tt.header != "" {
+				require.NotEqual(t, -1, resp.Headers.Index(tt.header), "missing %s", tt.header)
+				if tt.value != "" {
+					assert.Equal(t, tt.value, resp.Headers.Get(tt.header).String())
+				}
+			}
+		})
+	}
+	t.Run("an ACK gets nothing (§17.1.1.3)", func(t *testing.T) {
+		ack := request(func(s string) string { return strings.ReplaceAll(s, "OPTIONS", "ACK") })
+		assert.Nil(t, exchange(t, addr, ack, 300*time.Millisecond))
+	})
+}
+
+// freePort returns a UDP port of 127.0.0.1 free at the time of the call.
+func freePort(t *testing.T) int {
+	t.Helper()
+	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	require.NoError(t, err)
+	defer c.Close()
+	return c.LocalAddr().(*net.UDPAddr).Port
+}
+
+// sipp drives the echo UAS with a custom OPTIONS scenario (RFC 3261 §11):
+// every one of a few thousand requests must get its 200.
+func TestSippOptions(t *testing.T) {
+	sipp, err := exec.LookPath("sipp")
+	if err != nil {
+		t.Skip("sipp is not installed (Debian package sip-tester; .ci/run installs it)")
+	}
+	if testing.Short() {
+		t.Skip("sipp load test skipped in -short mode")
+	}
+	addr := startEcho(t)
+	const calls = 3000
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, sipp, addr.String(),
+		"-sf", "testdata/options.xml",
+		"-i", "127.0.0.1", "-p", fmt.Sprint(freePort(t)),
+		"-m", fmt.Sprint(calls), "-r", "1000", "-l", "200",
+		"-timeout", "50s", "-timeout_error", "-recv_timeout", "5000",
+		"-nostdin", "-trace_err", "-error_file", t.TempDir()+"/errors.log")
+	out, err := cmd.CombinedOutput()
+	require.NoErrorf(t, err, "sipp failed:\n%s", tail(string(out), 40))
+	assert.Contains(t, string(out), fmt.Sprintf("Successful call"), "sipp summary")
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}

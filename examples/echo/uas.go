@@ -1,0 +1,114 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/sippet-go/sippet/message"
+	"github.com/sippet-go/sippet/transaction"
+)
+
+// A sender sends messages through a stack; *actors.Stack is one.
+type sender interface {
+	Send(*message.Message) error
+}
+
+// uas is a core that behaves as the UAS of RFC 3261 §8.2 which implements
+// OPTIONS only and keeps no dialogs.
+type uas struct {
+	stack  sender
+	policy message.RequestPolicy
+	// accept are the body types understood (§8.2.3).
+	accept []*message.MediaType
+	logf   func(msg string, args ...any)
+}
+
+func newUAS(stack sender, logf func(string, ...any)) *uas {
+	return &uas{
+		stack:  stack,
+		accept: []*message.MediaType{{Type: "application", Subtype: "sdp"}},
+		logf:   logf,
+	}
+}
+
+// ReceiveRequest answers each request in the order of checks of §8.2.
+func (u *uas) ReceiveRequest(req *message.Message, _ transaction.Key) {
+	if req.Method == message.MethodAck || req.Method == message.MethodCancel {
+		// An ACK is never answered (§17.1.1.3); the stack has answered the
+		// CANCEL, and the INVITE it names was refused at once (501).
+		return
+	}
+	u.reply(req, u.check(req))
+}
+
+// check returns the response to req; headers the response needs are added
+// by reply.
+func (u *uas) check(req *message.Message) *message.Message {
+	// §8.2 needs a well-formed request first: 505 for another version
+	// (§8.2 last paragraph, §21.5.6), 400 for a malformed one.
+	if err := req.Validate(); err != nil {
+		return errorResponse(req, err)
+	}
+	// §8.2.1: a method the UAS does not implement gets 501 (§21.5.2).
+	if req.Method != message.MethodOptions {
+		return message.NewResponse(req, message.StatusNotImplemented, "")
+	}
+	// §8.2.2.2: a To tag names a dialog, and this UAS has none.
+	if req.To().Tag() != "" {
+		return message.NewResponse(req, message.StatusCallTransactionDoesNotExist, "")
+	}
+	// §8.2.2.1 (416) and §8.2.2.3 (420 with Unsupported).
+	if err := u.policy.Check(req); err != nil {
+		return errorResponse(req, err)
+	}
+	// §8.2.3: a body of a type the UAS does not understand gets 415 with
+	// Accept (added by reply to every response).
+	if len(req.Body) > 0 && !u.accepts(req.ContentType()) {
+		return message.NewResponse(req, message.StatusUnsupportedMediaType, "")
+	}
+	return message.NewResponse(req, message.StatusOK, "")
+}
+
+func (u *uas) accepts(ct *message.MediaType) bool {
+	if ct == nil {
+		return false
+	}
+	for _, a := range u.accept {
+		if ct.Is(a.Type, a.Subtype) {
+			return true
+		}
+	}
+	return false
+}
+
+// errorResponse turns a *message.ValidationError into its response.
+func errorResponse(req *message.Message, err error) *message.Message {
+	var ve *message.ValidationError
+	if !errors.As(err, &ve) {
+		return message.NewResponse(req, message.StatusBadRequest, "")
+	}
+	resp := message.NewResponse(req, ve.StatusCode, ve.Reason())
+	for _, tag := range ve.Unsupported {
+		resp.Headers.Add(message.HeaderUnsupported, &message.Token{Value: tag})
+	}
+	return resp
+}
+
+// reply completes resp with the capabilities of this UAS, which OPTIONS
+// asks for (§11.2) and 405/415/420 need (§8.2.1, §8.2.3, §8.2.2.3), and
+// sends it.
+func (u *uas) reply(req, resp *message.Message) {
+	resp.Headers.Add(message.HeaderAllow, &message.Token{Value: message.MethodOptions})
+	for _, a := range u.accept {
+		resp.Headers.Add(message.HeaderAccept, a.Clone())
+	}
+	resp.Headers.Add(message.HeaderSupported, nil)
+	if err := u.stack.Send(resp); err != nil {
+		u.logf("sending response failed", "method", req.Method, "status", resp.StatusCode, "error", err)
+	}
+}
+
+func (u *uas) ReceiveResponse(*message.Message, transaction.Key) {}
+
+func (u *uas) ReceiveError(err error, key transaction.Key) {
+	u.logf("transaction failed", "key", key.String(), "error", err)
+}
