@@ -2,4 +2,31 @@
 // one actor per listening socket (UDP) or per listener and connection (TCP,
 // TLS, WebSocket). A reader goroutine turns what arrives into parsed messages
 // for the stack; writes are messages to the transport's PID.
+//
+// # Receiving
+//
+// A UDP transport (NewUDP) reads datagrams in its own goroutine, so that no
+// actor ever blocks on the socket. Each request gets received and rport
+// stamped on its top Via (StampReceived: RFC 3261 §18.2.1, RFC 3581 §4), and
+// every message goes to the configured handler as a *Incoming. A response
+// whose top Via is not this transport's is discarded (RFC 3261 §18.1.2). A
+// request that does not parse but has a readable top Via is answered at once
+// with a stateless 400 whose reason phrase names the problem; other
+// unparsable datagrams are dropped. Stats counts all of it.
+//
+// # Sending
+//
+// Send a *Outgoing to the transport's PID. A request goes to its Dest, which
+// the caller chose with RequestTarget (RFC 3261 §8.1.2, §16.12, §18.1.1;
+// RFC 3263 §4 without NAPTR and SRV) and Resolve. A response goes where its
+// top Via says (ResponseTarget: RFC 3261 §18.2.2, RFC 3581 §4). A message that
+// cannot be written comes back to ReplyTo as a *SendError (RFC 3261 §17.1.4,
+// §17.2.4).
+//
+// # Supervision
+//
+// A transport binds its socket when it starts and panics when it cannot, so
+// that its supervisor decides when to try again; it closes the socket, waits
+// for its reader and leaves the registry when it stops or restarts, and a
+// restart binds again.
 package transport
