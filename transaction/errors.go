@@ -9,7 +9,17 @@ var (
 	// ErrNoTransaction is returned for a response that matches no server
 	// transaction.
 	ErrNoTransaction = errors.New("sip: no transaction")
-	// ErrTerminated is the error of a transaction ended by Terminate or by
-	// the stack's shutdown.
+	// ErrTerminated is the error of a transaction ended by Terminate, by the
+	// stack's shutdown, or by a panic, before its transaction user had its
+	// final response.
 	ErrTerminated = errors.New("sip: transaction terminated")
+	// ErrExists is the error of a StartClient whose key names a live
+	// transaction: the request's top Via needs a fresh branch (RFC 3261
+	// §8.1.1.7).
+	ErrExists = errors.New("sip: transaction already exists")
+	// ErrNoTransport is the error of a StartClient without a transport.
+	ErrNoTransport = errors.New("sip: no transport")
 )
+
+// errUnknownTransport stands for a transport error that came without one.
+var errUnknownTransport = errors.New("sip: transport error")

@@ -2,6 +2,7 @@ package transaction
 
 import (
 	"net/netip"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 
@@ -68,4 +69,19 @@ type Terminate struct {
 // (RFC 3261 §17.2.1, §17.2.2), which sends it and runs its timers.
 type Respond struct {
 	Response *message.Message
+}
+
+// Drain tells the manager that the stack is shutting down: from now on it
+// starts no server transaction, and answers each request that would start
+// one with 503 (Service Unavailable, RFC 3261 §21.5.4), statelessly, with a
+// Retry-After (§20.33) of RetryAfter rounded up to seconds (none when
+// RetryAfter is zero). Live transactions run to their end: their
+// retransmissions, ACKs, CANCELs and responses are still handled. So is
+// StartClient, since a core may still have to end its dialogs. Draining
+// cannot be undone: a drained manager is meant to be stopped.
+type Drain struct {
+	// Done, if not nil, is closed once no transaction is left (at once if
+	// none is). Each Drain needs its own channel.
+	Done       chan<- struct{}
+	RetryAfter time.Duration
 }

@@ -1,0 +1,246 @@
+package transaction
+
+import (
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/sippet-go/sippet/message"
+	"github.com/sippet-go/sippet/transport"
+)
+
+// timerKind names the timers of RFC 3261 Table 4 and RFC 6026 §8.11, and
+// the 200 ms timer of the automatic 100 (Trying) (§17.2.1).
+type timerKind uint8
+
+const (
+	timerA timerKind = iota + 1
+	timerB
+	timerD
+	timerE
+	timerF
+	timerG
+	timerH
+	timerI
+	timerJ
+	timerK
+	timerL
+	timerM
+	timerTrying
+)
+
+// slot returns where a transaction keeps timer k. No machine runs two
+// timers of the same slot at once: slot 0 holds the retransmission timers
+// (A, E, G) and the 100 (Trying) timer, slot 1 the timeouts (B, F, H) and
+// the wait timers (D, I, J, K, L, M).
+func (k timerKind) slot() int {
+	switch k {
+	case timerA, timerE, timerG, timerTrying:
+		return 0
+	}
+	return 1
+}
+
+// timeout is the message a timer sends to its transaction when it fires.
+// seq tells a live timer from one stopped after it had already fired,
+// whose message may still be in the mailbox.
+type timeout struct {
+	kind timerKind
+	seq  uint32
+}
+
+type timerSlot struct {
+	t   *time.Timer
+	seq uint32
+}
+
+// machine is one of the four state machines. base.receive handles what
+// they have in common and calls these for the rest.
+type machine interface {
+	// started runs when the actor starts: the client sends its request,
+	// the server delivers its request to the core.
+	started(ctx actor.Context)
+	// incoming handles a request (servers) or response (clients) that the
+	// manager matched to the transaction.
+	incoming(ctx actor.Context, m *message.Message)
+	// respond handles a response from the core (servers).
+	respond(ctx actor.Context, resp *message.Message)
+	// fire handles a timer.
+	fire(ctx actor.Context, k timerKind)
+}
+
+// base is the part of a transaction that all four machines share.
+type base struct {
+	env       *env
+	key       Key
+	state     State
+	reliable  bool
+	seq       uint32
+	transport *actor.PID
+	self      *actor.PID
+	timers    [2]timerSlot
+}
+
+// receive dispatches a message to m, the machine that embeds b.
+func (b *base) receive(ctx actor.Context, m machine) {
+	msg := ctx.Message()
+	if b.env.hook != nil {
+		b.env.hook(b.key, msg)
+	}
+	switch msg := msg.(type) {
+	case *transport.Incoming:
+		if b.state != StateTerminated && msg.Message != nil {
+			m.incoming(ctx, msg.Message)
+		}
+	case *timeout:
+		if b.state != StateTerminated && b.expired(msg) {
+			m.fire(ctx, msg.kind)
+		}
+	case *Respond:
+		if msg.Response == nil || !msg.Response.IsResponse() {
+			b.env.log.Warn("sip: Respond without a response; ignored", slog.String("key", b.key.String()))
+			return
+		}
+		if b.state != StateTerminated {
+			m.respond(ctx, msg.Response)
+		}
+	case *transport.SendError:
+		b.sendError(ctx, msg)
+	case *Terminate:
+		b.abort(ctx)
+	case *actor.Started:
+		b.self = ctx.Self()
+		m.started(ctx)
+	case *actor.Stopped:
+		b.stopped(ctx)
+	}
+}
+
+// startTimer (re)starts timer k to fire after d.
+func (b *base) startTimer(ctx actor.Context, k timerKind, d time.Duration) {
+	s := &b.timers[k.slot()]
+	if s.t != nil {
+		s.t.Stop()
+	}
+	b.seq++
+	msg := &timeout{kind: k, seq: b.seq}
+	root, self := ctx.ActorSystem().Root, b.self
+	s.t = time.AfterFunc(d, func() { root.Send(self, msg) })
+	s.seq = b.seq
+}
+
+// stopTimer stops timer k if it runs.
+func (b *base) stopTimer(k timerKind) {
+	s := &b.timers[k.slot()]
+	if s.t != nil {
+		s.t.Stop()
+	}
+	*s = timerSlot{}
+}
+
+func (b *base) stopTimers() {
+	for i := range b.timers {
+		if b.timers[i].t != nil {
+			b.timers[i].t.Stop()
+		}
+		b.timers[i] = timerSlot{}
+	}
+}
+
+// expired reports whether m comes from a live timer, which it then clears.
+func (b *base) expired(m *timeout) bool {
+	s := &b.timers[m.kind.slot()]
+	if s.seq == 0 || s.seq != m.seq {
+		return false
+	}
+	*s = timerSlot{}
+	return true
+}
+
+// wait enters a wait state (Completed, Confirmed, Accepted) guarded by
+// timer k: with a zero duration, as on reliable transports, the
+// transaction terminates at once (RFC 3261 §17.1.1.2, §17.1.2.2, §17.2.1,
+// §17.2.2).
+func (b *base) wait(ctx actor.Context, k timerKind, d time.Duration) {
+	if d <= 0 {
+		b.terminate(ctx)
+		return
+	}
+	b.startTimer(ctx, k, d)
+}
+
+// send hands m to the transport. Servers leave dest zero: the transport
+// routes the response by its top Via (RFC 3261 §18.2.2). Transport errors
+// come back as *transport.SendError (§17.1.4, §17.2.4).
+func (b *base) send(ctx actor.Context, m *message.Message, dest netip.AddrPort) *transport.Outgoing {
+	out := &transport.Outgoing{Message: m, Dest: dest, ReplyTo: b.self}
+	ctx.Send(b.transport, out)
+	return out
+}
+
+func (b *base) deliver(ctx actor.Context, ev any) { b.env.deliver(ctx, ev) }
+
+// terminate enters the Terminated state quietly and stops the actor; the
+// manager forgets the transaction when it sees the actor's Terminated.
+func (b *base) terminate(ctx actor.Context) {
+	if b.state == StateTerminated {
+		return
+	}
+	b.state = StateTerminated
+	b.stopTimers()
+	ctx.Stop(b.self)
+}
+
+// fail terminates the transaction and tells the core why (RFC 3261
+// §17.1.1.2, §17.1.2.2, §17.1.4, §17.2.1, §17.2.4).
+func (b *base) fail(ctx actor.Context, err error) {
+	if b.state == StateTerminated {
+		return
+	}
+	b.deliver(ctx, &ErrorEvent{Key: b.key, Err: err})
+	b.terminate(ctx)
+}
+
+// abort ends the transaction on Terminate. A core still waiting for the
+// outcome gets ErrTerminated; a transaction already in a wait state ends
+// quietly, its core having had the final response.
+func (b *base) abort(ctx actor.Context) {
+	if b.state.pending() {
+		b.fail(ctx, ErrTerminated)
+		return
+	}
+	b.terminate(ctx)
+}
+
+// sendError handles a transport error (RFC 3261 §17.1.4, §17.2.4): the
+// transaction informs its core and terminates. In the Accepted and
+// Confirmed states the RFC figures have no transport error transition
+// (RFC 6026 §7.1, §7.2): an error for an earlier message, still in flight
+// when the state changed, is ignored there.
+func (b *base) sendError(ctx actor.Context, se *transport.SendError) {
+	switch b.state {
+	case StateAccepted, StateConfirmed, StateTerminated:
+		b.env.log.Debug("sip: transport error ignored", slog.String("key", b.key.String()), slog.String("state", b.state.String()), slog.Any("error", se.Err))
+		return
+	}
+	err := se.Err
+	if err == nil {
+		err = errUnknownTransport
+	}
+	b.fail(ctx, err)
+}
+
+// stopped runs when the actor stops: after terminate, or from outside (the
+// stack's shutdown, a panic). Stopped from outside, a transaction whose
+// core still waits tells it ErrTerminated.
+func (b *base) stopped(ctx actor.Context) {
+	if b.state != StateTerminated {
+		if b.state.pending() {
+			b.deliver(ctx, &ErrorEvent{Key: b.key, Err: ErrTerminated})
+		}
+		b.state = StateTerminated
+	}
+	b.stopTimers()
+}

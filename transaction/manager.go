@@ -1,0 +1,321 @@
+package transaction
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/sippet-go/sippet/message"
+	"github.com/sippet-go/sippet/registry"
+	"github.com/sippet-go/sippet/transport"
+)
+
+// Config configures a transaction manager. The zero value is usable: it
+// means the default timers, a private registry (so no core: events are
+// dropped) and no logging.
+type Config struct {
+	// Timers are the base timers (RFC 3261 §17); zero fields mean the
+	// defaults.
+	Timers Timers
+	// Registry is the stack's registry: the manager registers each
+	// transaction in it by key, and finds the core there for each event.
+	Registry *registry.Registry[Key]
+	// Logger receives the layer's logs; nil discards them.
+	Logger *slog.Logger
+
+	// hook is a test hook: see env.hook.
+	hook func(k Key, msg any)
+}
+
+// NewManager returns the Props of a transaction manager: the actor that
+// matches incoming messages to transactions (RFC 3261 §17.1.3, §17.2.3),
+// spawns the transactions as its children, one actor each, and registers
+// them in cfg.Registry.
+//
+// It handles:
+//   - *transport.Incoming: a request goes to its server transaction, or
+//     starts one that passes it to the core; an ACK that matches none (the
+//     ACK of a 2xx, §17.2.3) goes to the core as a RequestEvent; a CANCEL
+//     gets its own server transaction, answered 200 by the manager when it
+//     matches an INVITE server transaction, whose key the core then gets
+//     with the CANCEL, and 481 otherwise (§9.2). A response goes to its
+//     client transaction or, matching none, to the core as a stray
+//     ResponseEvent (§18.1.2). Messages whose key cannot be computed are
+//     logged and dropped.
+//   - *StartClient: starts a client transaction; a failure (no transport:
+//     ErrNoTransport; no key or a branch without the magic cookie of
+//     §8.1.1.7: message.ErrMissingHeader or message.ErrInvalidHeader; a key
+//     in use: ErrExists) reaches the core as an ErrorEvent.
+//     An ACK starts no transaction (§17.1.1.3): it is handed to the transport
+//     once.
+//   - *Terminate: ends the transaction Key, if any. A core that was still
+//     waiting for its final response gets an ErrorEvent with
+//     ErrTerminated; one that had it hears nothing more.
+//   - *Drain: see Drain.
+//
+// A panic in a transaction is logged with its stack trace and stops that
+// transaction alone (its core gets ErrTerminated if it was waiting); the
+// manager and the other transactions go on.
+func NewManager(cfg Config) *actor.Props {
+	e := newEnv(cfg)
+	strategy := actor.NewOneForOneStrategy(0, 0, stopDecider)
+	return actor.PropsFromProducer(func() actor.Actor { return newManager(e) },
+		actor.WithSupervisor(strategy),
+		actor.WithReceiverMiddleware(recoverer(e.log)))
+}
+
+type manager struct {
+	env *env
+	txs map[Key]*actor.PID
+	// keys maps a transaction's PID Id back to its key, for Terminated.
+	keys map[string]Key
+
+	draining   bool
+	retryAfter int
+	done       []chan<- struct{}
+
+	// txProps spawn every transaction. Its producer returns next, which
+	// the manager sets just before each spawn: protoactor calls the
+	// producer synchronously inside Spawn, so that one shared Props serves
+	// every transaction without a closure and a Props per spawn.
+	txProps *actor.Props
+	next    actor.Actor
+}
+
+func newManager(e *env) *manager {
+	m := &manager{env: e, txs: make(map[Key]*actor.PID), keys: make(map[string]Key)}
+	m.txProps = actor.PropsFromProducer(m.produce, actor.WithReceiverMiddleware(recoverer(e.log)))
+	return m
+}
+
+func (m *manager) produce() actor.Actor {
+	a := m.next
+	m.next = nil
+	if a == nil {
+		// Only a restart would get here, and the supervisor stops
+		// failed transactions instead.
+		return deadTransaction{}
+	}
+	return a
+}
+
+// deadTransaction stops at once.
+type deadTransaction struct{}
+
+func (deadTransaction) Receive(ctx actor.Context) {
+	if _, ok := ctx.Message().(*actor.Started); ok {
+		ctx.Stop(ctx.Self())
+	}
+}
+
+// Receive implements actor.Actor.
+func (m *manager) Receive(ctx actor.Context) {
+	switch msg := ctx.Message().(type) {
+	case *transport.Incoming:
+		if msg.Message == nil {
+			return
+		}
+		if msg.Message.IsRequest() {
+			m.request(ctx, msg)
+		} else {
+			m.response(ctx, msg)
+		}
+	case *StartClient:
+		m.startClient(ctx, msg)
+	case *Terminate:
+		if pid, ok := m.txs[msg.Key]; ok {
+			ctx.Send(pid, msg)
+		}
+	case *Drain:
+		m.drain(msg)
+	case *actor.Terminated:
+		m.terminated(msg.Who)
+	case *actor.Stopped:
+		m.forgetAll()
+	}
+}
+
+func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
+	req := in.Message
+	key, err := ServerKey(req)
+	if err != nil {
+		m.env.log.Debug("sip: request without a transaction key dropped", slog.Any("error", err), slog.String("source", in.Source.String()))
+		return
+	}
+	if pid, ok := m.txs[key]; ok {
+		ctx.Send(pid, in)
+		return
+	}
+	if in.Transport == nil && req.Method != message.MethodAck {
+		// Nothing could carry the responses.
+		m.env.log.Warn("sip: request without a transport dropped", slog.String("key", key.String()))
+		return
+	}
+	switch req.Method {
+	case message.MethodAck:
+		// §17.2.3: the ACK of a 2xx has a branch of its own and
+		// belongs to the dialog: the core gets it directly.
+		m.env.deliver(ctx, &RequestEvent{Key: key, Request: req})
+		return
+	case message.MethodCancel:
+		m.cancel(ctx, in, key)
+		return
+	}
+	if m.draining {
+		m.refuse(ctx, in)
+		return
+	}
+	base := base{env: m.env, key: key, reliable: in.Reliable, transport: in.Transport}
+	if req.Method == message.MethodInvite {
+		m.spawn(ctx, key, &serverInvite{base: base, request: req})
+	} else {
+		m.spawn(ctx, key, &serverNonInvite{base: base, request: req})
+	}
+}
+
+// cancel starts the server transaction of a CANCEL (RFC 3261 §9.2): it
+// matches the INVITE server transaction with the same key but the method,
+// and is answered 200 by the stack when there is one, 481 otherwise.
+func (m *manager) cancel(ctx actor.Context, in *transport.Incoming, key Key) {
+	tx := &serverNonInvite{
+		base:    base{env: m.env, key: key, reliable: in.Reliable, transport: in.Transport},
+		request: in.Message,
+		auto:    message.StatusCallTransactionDoesNotExist,
+	}
+	invite := key
+	invite.Method = message.MethodInvite
+	if _, ok := m.txs[invite]; ok {
+		tx.auto = message.StatusOK
+		tx.cancels = &invite
+	}
+	m.spawn(ctx, key, tx)
+}
+
+// refuse answers a request that would start a transaction while draining.
+func (m *manager) refuse(ctx actor.Context, in *transport.Incoming) {
+	if in.Transport == nil {
+		return
+	}
+	resp := message.NewResponse(in.Message, message.StatusServiceUnavailable, "")
+	if m.retryAfter > 0 {
+		resp.Headers.Add(message.HeaderRetryAfter, &message.Interval{Seconds: m.retryAfter})
+	}
+	ctx.Send(in.Transport, &transport.Outgoing{Message: resp})
+}
+
+func (m *manager) response(ctx actor.Context, in *transport.Incoming) {
+	key, err := ClientKey(in.Message)
+	if err != nil {
+		m.env.log.Debug("sip: response without a transaction key dropped", slog.Any("error", err), slog.String("source", in.Source.String()))
+		return
+	}
+	if pid, ok := m.txs[key]; ok {
+		ctx.Send(pid, in)
+		return
+	}
+	// §18.1.2: a response that matches no client transaction, such as a
+	// 2xx retransmitted after Timer M, goes to the core.
+	m.env.deliver(ctx, &ResponseEvent{Key: key, Response: in.Message})
+}
+
+func (m *manager) startClient(ctx actor.Context, sc *StartClient) {
+	if sc.Request == nil || !sc.Request.IsRequest() {
+		m.env.log.Warn("sip: StartClient without a request; ignored")
+		return
+	}
+	key, err := ClientKey(sc.Request)
+	if err != nil {
+		m.env.deliver(ctx, &ErrorEvent{Key: key, Err: fmt.Errorf("sip: cannot start client transaction: %w", err)})
+		return
+	}
+	if sc.Transport == nil {
+		m.env.deliver(ctx, &ErrorEvent{Key: key, Err: ErrNoTransport})
+		return
+	}
+	if sc.Request.Method == message.MethodAck {
+		// §17.1.1.3, §13.2.2.4: the ACK of a 2xx is sent by the core
+		// once, with no transaction.
+		ctx.Send(sc.Transport, &transport.Outgoing{Message: sc.Request, Dest: sc.Dest})
+		return
+	}
+	if !strings.HasPrefix(key.Branch, message.MagicCookie) {
+		// §8.1.1.7: without the cookie the branch may not be unique, and
+		// the responses could match another transaction.
+		m.env.deliver(ctx, &ErrorEvent{Key: key, Err: fmt.Errorf("%w: Via branch %q lacks the magic cookie", message.ErrInvalidHeader, key.Branch)})
+		return
+	}
+	if _, ok := m.txs[key]; ok {
+		m.env.deliver(ctx, &ErrorEvent{Key: key, Err: fmt.Errorf("%w: %s", ErrExists, key)})
+		return
+	}
+	base := base{env: m.env, key: key, reliable: sc.Reliable, transport: sc.Transport}
+	if sc.Request.Method == message.MethodInvite {
+		m.spawn(ctx, key, &clientInvite{base: base, request: sc.Request, dest: sc.Dest})
+	} else {
+		m.spawn(ctx, key, &clientNonInvite{base: base, request: sc.Request, dest: sc.Dest})
+	}
+}
+
+// spawn starts transaction tx as a child and registers it.
+func (m *manager) spawn(ctx actor.Context, key Key, tx actor.Actor) {
+	m.next = tx
+	pid := ctx.Spawn(m.txProps)
+	m.next = nil
+	m.txs[key] = pid
+	m.keys[pid.Id] = key
+	if !m.env.reg.PutTransaction(key, pid) {
+		// A stale entry, left by an earlier manager of this registry:
+		// the manager's own map is the truth.
+		if old, ok := m.env.reg.Transaction(key); ok {
+			m.env.reg.DeleteTransaction(key, old)
+		}
+		m.env.reg.PutTransaction(key, pid)
+	}
+}
+
+func (m *manager) terminated(who *actor.PID) {
+	key, ok := m.keys[who.Id]
+	if !ok {
+		return
+	}
+	delete(m.keys, who.Id)
+	if pid, ok := m.txs[key]; ok && pid.Equal(who) {
+		delete(m.txs, key)
+	}
+	m.env.reg.DeleteTransaction(key, who)
+	m.checkDrained()
+}
+
+func (m *manager) drain(d *Drain) {
+	m.draining = true
+	if d.RetryAfter > 0 {
+		m.retryAfter = int((d.RetryAfter + time.Second - 1) / time.Second)
+	}
+	if d.Done != nil {
+		m.done = append(m.done, d.Done)
+	}
+	m.checkDrained()
+}
+
+func (m *manager) checkDrained() {
+	if !m.draining || len(m.txs) > 0 {
+		return
+	}
+	for _, c := range m.done {
+		close(c)
+	}
+	m.done = nil
+}
+
+// forgetAll unregisters every transaction when the manager stops: its
+// children are stopped with it.
+func (m *manager) forgetAll() {
+	for key, pid := range m.txs {
+		m.env.reg.DeleteTransaction(key, pid)
+	}
+	clear(m.txs)
+	clear(m.keys)
+}

@@ -1,0 +1,75 @@
+package transaction
+
+import (
+	"net/netip"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/sippet-go/sippet/message"
+	"github.com/sippet-go/sippet/transport"
+)
+
+// serverNonInvite is the server non-INVITE transaction of RFC 3261
+// §17.2.2.
+type serverNonInvite struct {
+	base
+	request *message.Message
+	// last is the last response sent, which a retransmitted request gets
+	// again in Proceeding and Completed.
+	last *transport.Outgoing
+	// auto is the status code the stack answers with itself (a CANCEL:
+	// 200, or 481 when it matches no INVITE, RFC 3261 §9.2); 0 passes
+	// the request to the core instead.
+	auto int
+	// cancels is the key of the INVITE transaction that a CANCEL answered
+	// 200 cancels: the core gets the CANCEL with that key.
+	cancels *Key
+}
+
+// Receive implements actor.Actor.
+func (s *serverNonInvite) Receive(ctx actor.Context) { s.receive(ctx, s) }
+
+// started enters Trying and passes the request to the core (§17.2.2), or,
+// for a CANCEL, answers it and tells the core what it cancels (§9.2).
+func (s *serverNonInvite) started(ctx actor.Context) {
+	s.state = StateTrying
+	if s.auto == 0 {
+		s.deliver(ctx, &RequestEvent{Key: s.key, Request: s.request})
+		return
+	}
+	req := s.request
+	s.respond(ctx, message.NewResponse(req, s.auto, ""))
+	if s.cancels != nil {
+		s.deliver(ctx, &RequestEvent{Key: *s.cancels, Request: req})
+	}
+}
+
+func (s *serverNonInvite) fire(ctx actor.Context, k timerKind) {
+	if k == timerJ && s.state == StateCompleted {
+		s.terminate(ctx)
+	}
+}
+
+// incoming handles a retransmitted request: absorbed in Trying, answered
+// with the last response in Proceeding and Completed (§17.2.2).
+func (s *serverNonInvite) incoming(ctx actor.Context, req *message.Message) {
+	if req.IsRequest() && s.last != nil {
+		ctx.Send(s.transport, s.last)
+	}
+}
+
+func (s *serverNonInvite) respond(ctx actor.Context, resp *message.Message) {
+	if !s.state.pending() {
+		// §17.2.2: after the final response the core's others are
+		// discarded.
+		return
+	}
+	s.last = s.send(ctx, resp, netip.AddrPort{})
+	if resp.StatusCode < 200 {
+		s.state = StateProceeding
+		return
+	}
+	s.state = StateCompleted
+	s.request = nil
+	s.wait(ctx, timerJ, s.env.timers.TimerJ(s.reliable))
+}
