@@ -29,6 +29,9 @@ const (
 	timerL
 	timerM
 	timerTrying
+	// timerUnanswered bounds how long a server non-INVITE transaction
+	// waits for its core: 64*T1, when the client has given up (Timer F).
+	timerUnanswered
 )
 
 // slot returns where a transaction keeps timer k. No machine runs two
@@ -56,10 +59,31 @@ type timerSlot struct {
 	seq uint32
 }
 
+// begin is the first message of a transaction, sent by the manager once
+// the transaction is in the registry: a server transaction must not hand
+// its request to the core before a response to it can find the transaction
+// (a *actor.Started could run before the manager registered it).
+type begin struct{}
+
+// beginMsg is shared: begin carries nothing.
+var beginMsg = &begin{}
+
+// settleQuery asks a transaction, while the stack drains, to report (with
+// settled) once its core no longer waits for it: at once when it is past
+// its pending states, else when it leaves them.
+type settleQuery struct{}
+
+var settleQueryMsg = &settleQuery{}
+
+// settled tells the manager that transaction who is in a wait state
+// (Completed, Confirmed, Accepted): it only absorbs retransmissions now, so
+// a shutdown need not wait for its timer.
+type settled struct{ who *actor.PID }
+
 // machine is one of the four state machines. base.receive handles what
 // they have in common and calls these for the rest.
 type machine interface {
-	// started runs when the actor starts: the client sends its request,
+	// started runs on begin: the client sends its request,
 	// the server delivers its request to the core.
 	started(ctx actor.Context)
 	// incoming handles a request (servers) or response (clients) that the
@@ -81,10 +105,17 @@ type base struct {
 	transport *actor.PID
 	self      *actor.PID
 	timers    [2]timerSlot
+	// notify asks wait to report settled to the manager (the stack is
+	// draining and this transaction was pending when it was asked).
+	notify bool
 }
 
 // receive dispatches a message to m, the machine that embeds b.
 func (b *base) receive(ctx actor.Context, m machine) {
+	defer b.repanic(ctx)
+	if b.notify {
+		defer b.settle(ctx)
+	}
 	msg := ctx.Message()
 	if b.env.hook != nil {
 		b.env.hook(b.key, msg)
@@ -112,9 +143,25 @@ func (b *base) receive(ctx actor.Context, m machine) {
 		b.abort(ctx)
 	case *actor.Started:
 		b.self = ctx.Self()
+	case *begin:
 		m.started(ctx)
+	case *settleQuery:
+		if b.state.pending() {
+			b.notify = true
+		} else {
+			ctx.Send(ctx.Parent(), &settled{who: b.self})
+		}
 	case *actor.Stopped:
 		b.stopped(ctx)
+	}
+}
+
+// settle reports settled to the manager once the transaction has left its
+// pending states (see settleQuery).
+func (b *base) settle(ctx actor.Context) {
+	if b.notify && !b.state.pending() && b.state != StateTerminated {
+		b.notify = false
+		ctx.Send(ctx.Parent(), &settled{who: b.self})
 	}
 }
 

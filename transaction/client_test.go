@@ -187,7 +187,7 @@ func TestClientTransportError(t *testing.T) {
 	for _, m := range []string{message.MethodInvite, message.MethodOptions} {
 		t.Run(m, func(t *testing.T) {
 			bubble(t, Config{}, func(t *testing.T, h *harness) {
-				h.tr.fail = func(*transport.Outgoing) error { return boom }
+				h.failSends(func(*transport.Outgoing) error { return boom })
 				req := request(t, m, "z9hG4bKa")
 				key := clientKey(t, req)
 				h.startClient(req, false)

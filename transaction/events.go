@@ -80,8 +80,11 @@ type Respond struct {
 // StartClient, since a core may still have to end its dialogs. Draining
 // cannot be undone: a drained manager is meant to be stopped.
 type Drain struct {
-	// Done, if not nil, is closed once no transaction is left (at once if
-	// none is). Each Drain needs its own channel.
+	// Done, if not nil, is closed once no transaction has a core waiting
+	// for it (at once if none has): every transaction left is in a wait
+	// state (Completed, Confirmed, Accepted), where it only absorbs
+	// retransmissions, and stopping it loses nothing the core was told
+	// about. Each Drain needs its own channel.
 	Done       chan<- struct{}
 	RetryAfter time.Duration
 }

@@ -151,6 +151,14 @@ func (h *harness) close() {
 	h.sys.Shutdown()
 }
 
+// failSends makes the fake transport answer a *transport.SendError with the
+// error f returns (none when nil).
+func (h *harness) failSends(f func(*transport.Outgoing) error) {
+	h.tr.mu.Lock()
+	defer h.tr.mu.Unlock()
+	h.tr.fail = f
+}
+
 // now returns the virtual time since the start of the test.
 func (h *harness) now() time.Duration { return time.Since(h.start) }
 

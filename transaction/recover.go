@@ -8,36 +8,44 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 )
 
-// keyed is implemented by the transactions, so that a panic is logged with
-// the key of the transaction that failed.
-type keyed interface{ txKey() Key }
-
-func (b *base) txKey() Key { return b.key }
-
-// recoverer returns a receiver middleware that logs a panic with its stack
-// trace, which protoactor's own supervision log lacks, and panics again so
-// that the supervisor (stopDecider for transactions) sees the failure.
+// recoverer returns a receiver middleware, used by the manager, that logs a
+// panic with its stack trace, which protoactor's own supervision log
+// lacks, and panics again so that the manager's supervisor sees the
+// failure.
 func recoverer(log *slog.Logger) actor.ReceiverMiddleware {
 	return func(next actor.ReceiverFunc) actor.ReceiverFunc {
 		return func(c actor.ReceiverContext, env *actor.MessageEnvelope) {
 			defer func() {
 				if r := recover(); r != nil {
-					attrs := []any{
-						slog.Any("panic", r),
-						slog.String("actor", c.Self().String()),
-						slog.String("message", fmt.Sprintf("%T", env.Message)),
-						slog.String("stack", string(debug.Stack())),
-					}
-					if k, ok := c.Actor().(keyed); ok {
-						attrs = append(attrs, slog.String("key", k.txKey().String()))
-					}
-					log.Error("sip: panic in the transaction layer", attrs...)
+					logPanic(log, r, c.Self(), env.Message)
 					panic(r)
 				}
 			}()
 			next(c, env)
 		}
 	}
+}
+
+// repanic does for a transaction what recoverer does for the manager. A
+// transaction recovers in its own Receive rather than through a receiver
+// middleware, because protoactor gives an actor with middleware an extra
+// context (about 180 bytes) and wraps each of its messages in an envelope.
+// It must be deferred directly.
+func (b *base) repanic(ctx actor.Context) {
+	if r := recover(); r != nil {
+		logPanic(b.env.log, r, ctx.Self(), ctx.Message(), slog.String("key", b.key.String()), slog.String("state", b.state.String()))
+		panic(r)
+	}
+}
+
+func logPanic(log *slog.Logger, r any, self *actor.PID, msg any, extra ...any) {
+	attrs := append([]any{
+		slog.Any("panic", r),
+		slog.String("actor", self.String()),
+		slog.String("message", fmt.Sprintf("%T", msg)),
+		slog.String("stack", string(debug.Stack())),
+	}, extra...)
+	log.Error("sip: panic in the transaction layer", attrs...)
 }
 
 // stopDecider stops a failed transaction rather than restarting it: a

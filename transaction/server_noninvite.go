@@ -1,6 +1,7 @@
 package transaction
 
 import (
+	"fmt"
 	"net/netip"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -34,6 +35,11 @@ func (s *serverNonInvite) Receive(ctx actor.Context) { s.receive(ctx, s) }
 func (s *serverNonInvite) started(ctx actor.Context) {
 	s.state = StateTrying
 	if s.auto == 0 {
+		// RFC 3261 gives Trying and Proceeding no timer; but once the
+		// client's Timer F (64*T1) has fired nobody waits for an answer,
+		// and a core that never answers must not keep the transaction
+		// forever.
+		s.startTimer(ctx, timerUnanswered, s.env.timers.TimerF())
 		s.deliver(ctx, &RequestEvent{Key: s.key, Request: s.request})
 		return
 	}
@@ -45,8 +51,11 @@ func (s *serverNonInvite) started(ctx actor.Context) {
 }
 
 func (s *serverNonInvite) fire(ctx actor.Context, k timerKind) {
-	if k == timerJ && s.state == StateCompleted {
+	switch {
+	case k == timerJ && s.state == StateCompleted:
 		s.terminate(ctx)
+	case k == timerUnanswered && s.state.pending():
+		s.fail(ctx, fmt.Errorf("%w: the core sent no final response within 64*T1", ErrTimeout))
 	}
 }
 

@@ -170,7 +170,7 @@ func TestServerTransportError(t *testing.T) {
 	for _, m := range []string{message.MethodInvite, message.MethodOptions} {
 		t.Run(m, func(t *testing.T) {
 			bubble(t, Config{}, func(t *testing.T, h *harness) {
-				h.tr.fail = func(*transport.Outgoing) error { return boom }
+				h.failSends(func(*transport.Outgoing) error { return boom })
 				req := request(t, m, "z9hG4bKs")
 				key := serverKey(t, req)
 				h.in(req, false)
@@ -334,23 +334,28 @@ func TestDrain(t *testing.T) {
 		require.NoError(t, err)
 		h.in(cancel, false)
 		assert.Len(t, h.events(), 2)
+		select {
+		case <-done:
+			t.Fatal("Done closed while the core still owes the INVITE its final response")
+		default:
+		}
+		// Once the INVITE has its final response, every transaction left
+		// only absorbs retransmissions (Completed): the drain is over,
+		// though their timers still run.
 		h.respond(message.NewResponse(inv, message.StatusRequestTerminated, ""))
+		h.at(time.Millisecond)
+		select {
+		case <-done:
+		default:
+			t.Fatal("Done not closed once no transaction was pending")
+		}
+		assert.Equal(t, 2, h.reg.TransactionCount(), "INVITE and CANCEL still in Completed")
 		ack, err := message.NewAck(inv, message.NewResponse(inv, message.StatusRequestTerminated, ""))
 		require.NoError(t, err)
 		h.at(time.Second)
 		h.in(ack, false)
-		select {
-		case <-done:
-			t.Fatal("Done closed while transactions live")
-		default:
-		}
 		// CANCEL ends at 32 s (Timer J), the INVITE at 1 s + T4 (Timer I).
 		h.at(32 * time.Second)
-		select {
-		case <-done:
-		default:
-			t.Fatal("Done not closed after the last transaction ended")
-		}
 		assert.Equal(t, 0, h.reg.TransactionCount())
 	})
 }
@@ -389,5 +394,57 @@ func TestPanicStopsOnlyTheTransaction(t *testing.T) {
 		h.in(request(t, message.MethodOptions, "z9hG4bKnew"), false)
 		assert.Len(t, h.events(), 4)
 		assert.False(t, strings.Contains(logs, "level=ERROR") && strings.Count(logs, "level=ERROR") > 2)
+	})
+}
+
+// RFC 3261 §17.2.4: a transport error on a Timer G retransmission ends the
+// transaction in Completed; RFC 6026 §7.1: in Accepted, which has no
+// transport error transition, an error is ignored and the transaction waits
+// for Timer L.
+func TestServerInviteTransportErrorByState(t *testing.T) {
+	boom := errors.New("boom")
+	bubble(t, Config{}, func(t *testing.T, h *harness) {
+		inv := request(t, message.MethodInvite, "z9hG4bKs")
+		key := serverKey(t, inv)
+		h.in(inv, false)
+		h.respond(message.NewResponse(inv, message.StatusBusyHere, ""))
+		h.failSends(func(*transport.Outgoing) error { return boom })
+		h.at(499 * time.Millisecond)
+		assert.True(t, h.alive(key))
+		h.at(500 * time.Millisecond)
+		assert.False(t, h.alive(key))
+		evs := h.events()
+		require.Len(t, evs, 2)
+		assert.Equal(t, &ErrorEvent{Key: key, Err: boom}, evs[1].ev)
+	})
+	bubble(t, Config{}, func(t *testing.T, h *harness) {
+		inv := request(t, message.MethodInvite, "z9hG4bKs")
+		key := serverKey(t, inv)
+		h.in(inv, false)
+		ok := message.NewResponse(inv, message.StatusOK, "")
+		h.respond(ok)
+		h.failSends(func(*transport.Outgoing) error { return boom })
+		h.respond(ok)
+		assert.True(t, h.alive(key))
+		assert.Len(t, h.events(), 1)
+		h.endsAt(key, 32*time.Second)
+	})
+}
+
+// RFC 3261 gives the server non-INVITE Trying and Proceeding states no
+// timer; a core that never answers would keep the transaction forever. It
+// ends when the client has given up (64*T1, its Timer F, §17.1.2.2), and the
+// core is told with ErrTimeout; nothing is sent to the client.
+func TestServerNonInviteUnanswered(t *testing.T) {
+	bubble(t, Config{}, func(t *testing.T, h *harness) {
+		req := request(t, message.MethodOptions, "z9hG4bKu")
+		key := serverKey(t, req)
+		h.in(req, false)
+		h.respond(message.NewResponse(req, message.StatusTrying, ""))
+		h.endsAt(key, 32*time.Second)
+		evs := h.events()
+		require.Len(t, evs, 2)
+		assert.ErrorIs(t, evs[1].ev.(*ErrorEvent).Err, ErrTimeout)
+		assert.Len(t, h.outgoing(), 1, "only the 100 was sent")
 	})
 }
