@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/netip"
 	"os/exec"
@@ -183,4 +184,63 @@ func tail(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// readyHandler is a slog handler that reports the "echo ready" line.
+type readyHandler struct {
+	slog.Handler
+	ready chan string
+}
+
+func (h readyHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h readyHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h readyHandler) WithGroup(string) slog.Handler            { return h }
+
+func (h readyHandler) Handle(ctx context.Context, r slog.Record) error {
+	if r.Message == "echo ready" {
+		r.Attrs(func(a slog.Attr) bool {
+			if a.Key == "listen" {
+				h.ready <- a.Value.String()
+			}
+			return true
+		})
+	}
+	return nil
+}
+
+// run logs one line when it is ready, serves, and returns nil once its
+// context ends (what SIGINT and SIGTERM do), leaving no goroutine behind.
+func TestRunStopsCleanly(t *testing.T) {
+	h := readyHandler{Handler: slog.DiscardHandler, ready: make(chan string, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, "udp:127.0.0.1:0,udp:[::1]:0", slog.New(h)) }()
+	var listen string
+	select {
+	case listen = <-h.ready:
+	case err := <-done:
+		t.Fatalf("run ended before ready: %v", err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("not ready in 5 s")
+	}
+	addrs := strings.Split(listen, ",")
+	require.Len(t, addrs, 2)
+	first := netip.MustParseAddrPort(strings.TrimPrefix(addrs[0], "udp:"))
+	resp := exchange(t, first, request(nil), 3*time.Second)
+	require.NotNil(t, resp)
+	assert.Equal(t, 200, resp.StatusCode)
+	cancel()
+	select {
+	case err := <-done:
+		assert.NoError(t, err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("run did not stop within 5 s")
+	}
+}
+
+func TestRunRejectsBadListen(t *testing.T) {
+	for _, listen := range []string{"udp", "tcp:127.0.0.1:0", "udp:256.0.0.1:5060"} {
+		err := run(context.Background(), listen, slog.New(slog.DiscardHandler))
+		assert.Error(t, err, listen)
+	}
 }
