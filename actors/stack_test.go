@@ -362,3 +362,9 @@ func newLossyRelay(t *testing.T, target netip.AddrPort, drop int64) *lossyRelay 
 	})
 	return r
 }
+
+func shutdownNow(s *Stack) {
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	_ = s.Shutdown(ctx)
+}
