@@ -79,9 +79,7 @@ func TestTerminateAndNoTransaction(t *testing.T) {
 	aliceCore := newFuncCore(nil)
 	alice, _ := newStack(t, system, "alice", aliceCore)
 
-	invite := request(t, message.MethodInvite, bobAddr)
-	contact, _ := message.ParseAddress("<sip:alice@127.0.0.1>")
-	invite.Headers.Add(message.HeaderContact, contact)
+	invite := inviteRequest(t, bobAddr)
 	require.NoError(t, alice.Send(invite))
 	got := next[*transaction.RequestEvent](t, bobCore)
 	key, err := transaction.ClientKey(invite)

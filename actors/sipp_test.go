@@ -41,9 +41,7 @@ func TestSippUAS(t *testing.T) {
 	core := newFuncCore(nil)
 	alice, _ := newStack(t, system, "alice", core)
 	dest := netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(port))
-	invite := request(t, message.MethodInvite, dest)
-	contact, _ := message.ParseAddress("<sip:alice@127.0.0.1>")
-	invite.Headers.Add(message.HeaderContact, contact)
+	invite := inviteRequest(t, dest)
 	// sipp may still be starting: the client transaction retransmits the
 	// INVITE (Timer A) until it answers.
 	require.NoError(t, alice.Send(invite))

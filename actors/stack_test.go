@@ -111,6 +111,17 @@ func request(t *testing.T, method string, dest netip.AddrPort) *message.Message 
 	return message.NewRequest(method, uri, from, to)
 }
 
+// inviteRequest builds an INVITE from alice to bob at dest, with the Contact
+// an INVITE must carry (RFC 3261 §8.1.1.8).
+func inviteRequest(t *testing.T, dest netip.AddrPort) *message.Message {
+	t.Helper()
+	invite := request(t, message.MethodInvite, dest)
+	contact, err := message.ParseAddress("<sip:alice@127.0.0.1>")
+	require.NoError(t, err)
+	invite.Headers.Add(message.HeaderContact, contact)
+	return invite
+}
+
 // answer is an onRequest that answers every request but ACK with code.
 func answer(s **Stack, code int) func(*message.Message, transaction.Key) {
 	return func(req *message.Message, _ transaction.Key) {
@@ -163,9 +174,7 @@ func TestInviteDialog(t *testing.T) {
 	aliceCore := newFuncCore(nil)
 	alice, _ := newStack(t, system, "alice", aliceCore)
 
-	invite := request(t, message.MethodInvite, bobAddr)
-	contact, _ := message.ParseAddress("<sip:alice@127.0.0.1>")
-	invite.Headers.Add(message.HeaderContact, contact)
+	invite := inviteRequest(t, bobAddr)
 	require.NoError(t, alice.Send(invite))
 	next[*transaction.RequestEvent](t, bobCore)
 	response(t, aliceCore, message.StatusRinging)
@@ -224,9 +233,7 @@ func TestCancelBeforeFinalResponse(t *testing.T) {
 	aliceCore := newFuncCore(nil)
 	alice, _ := newStack(t, system, "alice", aliceCore)
 
-	invite := request(t, message.MethodInvite, bobAddr)
-	contact, _ := message.ParseAddress("<sip:alice@127.0.0.1>")
-	invite.Headers.Add(message.HeaderContact, contact)
+	invite := inviteRequest(t, bobAddr)
 	require.NoError(t, alice.Send(invite))
 	next[*transaction.RequestEvent](t, bobCore)
 	response(t, aliceCore, message.StatusRinging)
