@@ -137,7 +137,7 @@ func TestRegisterCorePID(t *testing.T) {
 // has handled what it was sent.
 func TestCorePIDUnregisteredWhenItEnds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		system := actor.NewActorSystem(SystemLogger(nil))
+		system := NewSystem(nil)
 		defer system.Shutdown()
 		s, err := Spawn(system, "watch", Config{})
 		require.NoError(t, err)

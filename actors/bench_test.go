@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asynkron/protoactor-go/actor"
-
 	"github.com/sippet-go/sippet/message"
 	"github.com/sippet-go/sippet/transaction"
 )
@@ -26,7 +24,7 @@ func BenchmarkReceivePath(b *testing.B) {
 }
 
 func benchReceive(b *testing.B, window int) {
-	system := actor.NewActorSystem(SystemLogger(nil))
+	system := NewSystem(nil)
 	defer system.Shutdown()
 	core := &answerCore{}
 	s, err := Spawn(system, "bench", Config{})

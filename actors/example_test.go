@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/asynkron/protoactor-go/actor"
-
 	"github.com/sippet-go/sippet/actors"
 	"github.com/sippet-go/sippet/message"
 	"github.com/sippet-go/sippet/transaction"
@@ -37,7 +35,7 @@ func (c *clientCore) ReceiveError(err error, _ transaction.Key) { fmt.Println("e
 // Two stacks in one actor system: one answers, the other sends an OPTIONS
 // to it over loopback UDP (RFC 3261 §11).
 func Example() {
-	system := actor.NewActorSystem(actors.SystemLogger(nil))
+	system := actors.NewSystem(nil)
 	defer system.Shutdown()
 
 	server, err := actors.Spawn(system, "server", actors.Config{})

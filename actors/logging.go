@@ -42,3 +42,10 @@ func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
 func (h minLevel) WithGroup(name string) slog.Handler {
 	return minLevel{h.Handler.WithGroup(name), h.level}
 }
+
+// NewSystem returns an actor system for stacks whose protoactor logs go to
+// logger (see SystemLogger); nil keeps the system silent. Other options are
+// passed on to actor.NewActorSystem.
+func NewSystem(logger *slog.Logger, opts ...actor.ConfigOption) *actor.ActorSystem {
+	return actor.NewActorSystem(append(opts, SystemLogger(logger))...)
+}

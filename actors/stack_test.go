@@ -94,7 +94,7 @@ func newStack(t *testing.T, system *actor.ActorSystem, name string, core Core) (
 }
 
 func newSystem(t *testing.T) *actor.ActorSystem {
-	system := actor.NewActorSystem(SystemLogger(nil))
+	system := NewSystem(nil)
 	t.Cleanup(system.Shutdown)
 	return system
 }

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asynkron/protoactor-go/actor"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -25,7 +24,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // startEcho runs the echo stack on a free loopback port and returns it.
 func startEcho(t *testing.T) netip.AddrPort {
 	t.Helper()
-	system := actor.NewActorSystem(actors.SystemLogger(nil))
+	system := actors.NewSystem(nil)
 	stack, err := actors.Spawn(system, "echo", actors.Config{})
 	require.NoError(t, err)
 	t.Cleanup(func() {

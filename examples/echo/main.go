@@ -19,8 +19,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/asynkron/protoactor-go/actor"
-
 	"github.com/sippet-go/sippet/actors"
 )
 
@@ -43,7 +41,7 @@ func main() {
 
 // run serves until ctx is done.
 func run(ctx context.Context, listen string, logger *slog.Logger) error {
-	system := actor.NewActorSystem(actors.SystemLogger(logger))
+	system := actors.NewSystem(logger)
 	defer system.Shutdown()
 	stack, err := actors.Spawn(system, "echo", actors.Config{Logger: logger})
 	if err != nil {
