@@ -103,8 +103,11 @@ type base struct {
 	reliable  bool
 	seq       uint32
 	transport *actor.PID
-	self      *actor.PID
-	timers    [2]timerSlot
+	// source is where a server transaction's request came from: stream
+	// transports answer on the connection from there (§18.2.2).
+	source netip.AddrPort
+	self   *actor.PID
+	timers [2]timerSlot
 	// notify asks wait to report settled to the manager (the stack is
 	// draining and this transaction was pending when it was asked).
 	notify bool
@@ -223,6 +226,9 @@ func (b *base) wait(ctx actor.Context, k timerKind, d time.Duration) {
 // come back as *transport.SendError (§17.1.4, §17.2.4).
 func (b *base) send(ctx actor.Context, m *message.Message, dest netip.AddrPort) *transport.Outgoing {
 	out := &transport.Outgoing{Message: m, Dest: dest, ReplyTo: b.self}
+	if !dest.IsValid() {
+		out.Source = b.source
+	}
 	ctx.Send(b.transport, out)
 	return out
 }

@@ -178,7 +178,7 @@ func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
 		m.refuse(ctx, in)
 		return
 	}
-	base := base{env: m.env, key: key, reliable: in.Reliable, transport: in.Transport}
+	base := base{env: m.env, key: key, reliable: in.Reliable, transport: in.Transport, source: in.Source}
 	if req.Method == message.MethodInvite {
 		m.spawn(ctx, key, &serverInvite{base: base, request: req})
 	} else {
@@ -191,7 +191,7 @@ func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
 // and is answered 200 by the stack when there is one, 481 otherwise.
 func (m *manager) cancel(ctx actor.Context, in *transport.Incoming, key Key) {
 	tx := &serverNonInvite{
-		base:    base{env: m.env, key: key, reliable: in.Reliable, transport: in.Transport},
+		base:    base{env: m.env, key: key, reliable: in.Reliable, transport: in.Transport, source: in.Source},
 		request: in.Message,
 		auto:    message.StatusCallTransactionDoesNotExist,
 	}
@@ -213,7 +213,7 @@ func (m *manager) refuse(ctx actor.Context, in *transport.Incoming) {
 	if m.retryAfter > 0 {
 		resp.Headers.Add(message.HeaderRetryAfter, &message.Interval{Seconds: m.retryAfter})
 	}
-	ctx.Send(in.Transport, &transport.Outgoing{Message: resp})
+	ctx.Send(in.Transport, &transport.Outgoing{Message: resp, Source: in.Source})
 }
 
 func (m *manager) response(ctx actor.Context, in *transport.Incoming) {

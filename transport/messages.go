@@ -37,6 +37,11 @@ type Outgoing struct {
 	// For a response, leave it zero: the transport routes it by its top Via
 	// (RFC 3261 §18.2.2, RFC 3581 §4).
 	Dest netip.AddrPort
+	// Source is, for a response, where its request came from
+	// (Incoming.Source): a stream transport sends the response on the
+	// connection from that address while it is open (RFC 3261 §18.2.2).
+	// Datagram transports ignore it.
+	Source netip.AddrPort
 	// ReplyTo, when set, receives a *SendError if the message cannot be
 	// written (RFC 3261 §17.1.4, §17.2.4: transport errors reach the
 	// transaction).
