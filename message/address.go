@@ -180,10 +180,15 @@ func indexOutsideQuotes(s string, c byte) int {
 // ParseAddress parses a name-addr or addr-spec with parameters, as found in
 // From, To, Contact ("*" included), Route and similar headers.
 func ParseAddress(s string) (*Address, error) {
-	a := new(Address)
-	var pb []Param
-	if err := parseAddress(s, a, formContact, DefaultMaxURILength, &pb); err != nil {
+	// One allocation holds the Address and room for the URI and header
+	// parameters most addresses have (transport, lr; tag, expires, q).
+	b := new(struct {
+		addr   Address
+		params [3]Param
+	})
+	pb := b.params[:0]
+	if err := parseAddress(s, &b.addr, formContact, DefaultMaxURILength, &pb); err != nil {
 		return nil, err
 	}
-	return a, nil
+	return &b.addr, nil
 }

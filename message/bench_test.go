@@ -84,6 +84,23 @@ func benchParse(b *testing.B, file string) {
 	}
 }
 
+// BenchmarkParseOwnedINVITE parses the INVITE with ParseOwned, which keeps
+// the input instead of copying it.
+func BenchmarkParseOwnedINVITE(b *testing.B) {
+	data := readBenchMessage(b, "invite.sip")
+	var p message.Parser
+	if _, err := p.ParseOwned(data); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := p.ParseOwned(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkSerializeINVITE and its siblings write a parsed message back to
 // the wire with Bytes.
 func BenchmarkSerializeINVITE(b *testing.B)   { benchSerialize(b, "invite.sip") }

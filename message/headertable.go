@@ -170,13 +170,22 @@ var headerSpecs = [...]headerSpec{
 	{name: HeaderWWWAuthenticate, kind: kindAuth},
 }
 
-// headerIndex finds a spec by the lower-case first letter of its name (full
-// names) and by its letter (compact forms); both are read-only.
-var headerIndex, compactIndex = func() (full [26][]*headerSpec, compact [26]*headerSpec) {
+// headerHash finds the spec of a full name by its length and its first and
+// last letters, which tell all known names apart but Refer-To and Reply-To;
+// a bucket holds the indexes in headerSpecs plus one of up to two specs.
+// compactIndex finds a spec by its compact letter. Both are read-only.
+var headerHash, compactIndex = func() (full [512][2]uint8, compact [26]*headerSpec) {
 	for i := range headerSpecs {
 		s := &headerSpecs[i]
-		c := s.name[0] | 0x20
-		full[c-'a'] = append(full[c-'a'], s)
+		b := &full[hashName(s.name)]
+		switch {
+		case b[0] == 0:
+			b[0] = uint8(i + 1)
+		case b[1] == 0:
+			b[1] = uint8(i + 1)
+		default:
+			panic("message: three header names share a hash bucket: " + s.name)
+		}
 		if s.compact != 0 {
 			compact[s.compact-'a'] = s
 		}
@@ -184,21 +193,30 @@ var headerIndex, compactIndex = func() (full [26][]*headerSpec, compact [26]*hea
 	return full, compact
 }()
 
+// hashName hashes a header name of two bytes or more, ignoring ASCII case.
+func hashName(name string) int {
+	return (len(name)*2 + int(name[0]|0x20)*45 + int(name[len(name)-1]|0x20)*3) & 511
+}
+
 // lookupHeader returns the spec of a header name as written, or nil, and
 // whether the name was a compact form.
 func lookupHeader(name string) (*headerSpec, bool) {
 	if name == "" {
 		return nil, false
 	}
-	c := name[0] | 0x20
-	if c < 'a' || c > 'z' {
-		return nil, false
-	}
 	if len(name) == 1 {
+		c := name[0] | 0x20
+		if c < 'a' || c > 'z' {
+			return nil, false
+		}
 		return compactIndex[c-'a'], true
 	}
-	for _, s := range headerIndex[c-'a'] {
-		if equalFold(s.name, name) {
+	for _, i := range headerHash[hashName(name)] {
+		if i == 0 {
+			break
+		}
+		// Most names come in their canonical case: compare them whole first.
+		if s := &headerSpecs[i-1]; s.name == name || equalFold(s.name, name) {
 			return s, false
 		}
 	}

@@ -31,7 +31,7 @@ const Version = "SIP/2.0"
 //
 // A Message handed to another goroutine or actor must not be changed any more;
 // Clone it first. Strings in a parsed message share one buffer with each other,
-// never with the caller's input.
+// never with the caller's input (but with the input given to ParseOwned).
 type Message struct {
 	// Method is the request method ("INVITE"); "" for a response.
 	Method string

@@ -16,13 +16,28 @@ func parseParams(s string, pb *[]Param) (Params, error) {
 		if err != nil {
 			return nil, err
 		}
-		*pb = append(*pb, p)
+		q := newParam(pb)
+		q.Name, q.Value, q.Quoted = p.Name, p.Value, p.Quoted
 		i = skipLWS(s, next)
 	}
 	if len(*pb) == start {
 		return nil, nil
 	}
 	return (*pb)[start:len(*pb):len(*pb)], nil
+}
+
+// newParam appends a Param to the bump buffer *pb and returns it, for the
+// caller to set every field of one by one: appending a whole Param costs a
+// bulk write barrier while the garbage collector marks. The slot may hold a
+// Param left there by a list that failed to parse.
+func newParam(pb *[]Param) *Param {
+	n := len(*pb)
+	if n == cap(*pb) {
+		*pb = append(*pb, Param{})
+	} else {
+		*pb = (*pb)[:n+1]
+	}
+	return &(*pb)[n]
 }
 
 // parseParam reads one generic-param starting at s[i] and returns the index

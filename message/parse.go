@@ -38,6 +38,19 @@ var defaultParser Parser
 // Errors are *ParseError values wrapping a sentinel such as ErrInvalidHeader
 // or ErrBadVersion; their StatusCode and Reason give the response to send.
 func (p *Parser) Parse(data []byte) (*Message, error) {
+	return p.parse(data, false)
+}
+
+// ParseOwned is Parse for a caller that hands data over: the message keeps
+// it instead of a copy, so its strings and Body alias data, which the caller
+// must never change afterwards. It saves the copy and its allocation when
+// data is a fresh buffer anyway, such as one datagram read into a buffer of
+// its own.
+func (p *Parser) ParseOwned(data []byte) (*Message, error) {
+	return p.parse(data, true)
+}
+
+func (p *Parser) parse(data []byte, owned bool) (*Message, error) {
 	lim := &p.Limits
 	if len(data) > lim.maxMessageSize() {
 		// Formatted by hand: refusing a flood of large datagrams costs two
@@ -69,23 +82,39 @@ func (p *Parser) Parse(data []byte) (*Message, error) {
 		return nil, errAt(1, "", ErrLineTooLong, fmt.Sprintf("start line longer than %d bytes", lim.maxLineLength()))
 	}
 	var probe Message
-	if err := parseStartLine(startLine, &probe, lim, nil); err != nil {
+	uri, err := parseStartLine(startLine, &probe, lim)
+	if err != nil {
 		return nil, err
 	}
-	headerEnd, bodyStart := findHeaderEnd(data)
+	d := decoder{lim: lim}
+	headerEnd, bodyStart := d.scanFields(data, eol)
 	if headerEnd < 0 {
 		return nil, errAt(0, "", ErrMalformed, "no empty line after the headers")
 	}
 
-	own := make([]byte, len(data))
-	copy(own, data)
+	var b *block
+	own := data[:len(data):len(data)]
+	if owned {
+		b = new(block)
+	} else {
+		b, own = newBlock(len(data))
+		copy(own, data)
+	}
 	s := unsafe.String(unsafe.SliceData(own), headerEnd)
-	b := new(block)
-	d := decoder{lim: lim}
 	d.init(b)
 	m := &b.msg
-	if err := parseStartLine(trimEOL(s[:eol]), m, lim, &d); err != nil {
-		return nil, err
+	// The copy holds the same bytes at the same offsets: the start line
+	// checked above needs no second look, only its URI a parse.
+	m.Method = rebase(probe.Method, data, s)
+	m.Version = rebase(probe.Version, data, s)
+	m.StatusCode = probe.StatusCode
+	m.Reason = rebase(probe.Reason, data, s)
+	if uri != "" {
+		u := &d.block.uri
+		if err := parseURI(rebase(uri, data, s), u, &d.params); err != nil {
+			return nil, requestURIError(err)
+		}
+		m.RequestURI = u
 	}
 	if err := d.parseHeaders(s, eol+1, m); err != nil {
 		return nil, err
@@ -110,22 +139,34 @@ func (p *Parser) Parse(data []byte) (*Message, error) {
 	return m, nil
 }
 
-// findHeaderEnd returns the end of the header block (just past the line end
-// of its last line) and the start of the body, or -1. Bare LF line ends are
-// accepted as well as CRLF. A message whose last header line ends the data
-// lacks the empty line that RFC 3261 §7 requires, but nothing can be missing
-// from it (RFC 4475 §3.1.2.15 baddn is such a datagram), so it is read as
-// having no body; data that ends inside a line has no header block.
-func findHeaderEnd(data []byte) (headerEnd, bodyStart int) {
-	for i := 0; ; {
-		j := bytes.IndexByte(data[i:], '\n')
-		if j < 0 {
-			return -1, -1
-		}
-		j += i
+// scanFields returns the end of the header block (just past the line end
+// of its last line) and the start of the body, or -1; eol is the line end of
+// the start line. Bare LF line ends are accepted as well as CRLF. A message
+// whose last header line ends the data lacks the empty line that RFC 3261 §7
+// requires, but nothing can be missing from it (RFC 4475 §3.1.2.15 baddn is
+// such a datagram), so it is read as having no body; data that ends inside a
+// line has no header block.
+//
+// On the way it records where each header field ends, so that parseHeaders
+// need not look for the line ends again.
+func (d *decoder) scanFields(data []byte, eol int) (headerEnd, bodyStart int) {
+	if eol >= len(data) {
+		return -1, -1
+	}
+	folded := false
+	for j := eol; ; {
 		// j is a line end; an empty line follows when the next bytes are
-		// "\r\n" or "\n".
+		// "\r\n" or "\n", a continuation of the field when they are SP or
+		// HTAB (RFC 3261 §7.3.1).
 		k := j + 1
+		if j > eol {
+			if k < len(data) && (data[k] == ' ' || data[k] == '\t') {
+				folded = true
+			} else {
+				d.addField(j, folded)
+				folded = false
+			}
+		}
 		if k < len(data) && data[k] == '\r' {
 			k++
 		}
@@ -135,8 +176,24 @@ func findHeaderEnd(data []byte) (headerEnd, bodyStart int) {
 		if k >= len(data) {
 			return j + 1, len(data)
 		}
-		i = j + 1
+		n := bytes.IndexByte(data[j+1:], '\n')
+		if n < 0 {
+			return -1, -1
+		}
+		j += n + 1
 	}
+}
+
+// addField records a header field that ends at the line end at end.
+func (d *decoder) addField(end int, folded bool) {
+	if d.nfields < len(d.fields) {
+		f := end << 1
+		if folded {
+			f |= 1
+		}
+		d.fields[d.nfields] = f
+	}
+	d.nfields++
 }
 
 func trimEOL(line string) string {
@@ -146,78 +203,82 @@ func trimEOL(line string) string {
 	return line
 }
 
-// parseStartLine reads a Request-Line or Status-Line (RFC 3261 §7.1, §7.2).
-// With d nil it only checks the line, and of the Request-URI only its scheme;
-// error details never alias the line.
-func parseStartLine(line string, m *Message, lim *Limits, d *decoder) error {
+// rebase returns the substring of to at the offset that sub, a substring of
+// from, has in from. from and to hold the same bytes, so sub's text is kept.
+func rebase(sub string, from []byte, to string) string {
+	if sub == "" {
+		return ""
+	}
+	off := int(uintptr(unsafe.Pointer(unsafe.StringData(sub))) - uintptr(unsafe.Pointer(unsafe.SliceData(from))))
+	return to[off : off+len(sub)]
+}
+
+// parseStartLine reads a Request-Line or Status-Line (RFC 3261 §7.1, §7.2)
+// into m, whose strings then alias line, and returns the Request-URI, of
+// which it checks only the length and the scheme; error details never alias
+// the line.
+func parseStartLine(line string, m *Message, lim *Limits) (uri string, err error) {
 	// RFC 3261 §7.1: SIP-Version is case-insensitive. No method starts
 	// with it, since "/" is not a token character.
 	if hasPrefixFold(line, "SIP/") {
 		// Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
 		sp := strings.IndexByte(line, ' ')
 		if sp < 0 || len(line) < sp+4 || (len(line) > sp+4 && line[sp+4] != ' ') {
-			return errAt(1, "", ErrBadStartLine, "status line is not SIP-Version SP Status-Code SP Reason-Phrase")
+			return "", errAt(1, "", ErrBadStartLine, "status line is not SIP-Version SP Status-Code SP Reason-Phrase")
 		}
 		code := line[sp+1 : sp+4]
 		if !isDigit(code[0]) || !isDigit(code[1]) || !isDigit(code[2]) || code[0] < '1' || code[0] > '6' {
-			return errAt(1, "", ErrBadStartLine, fmt.Sprintf("status code %q is not 100-699", code))
+			return "", errAt(1, "", ErrBadStartLine, fmt.Sprintf("status code %q is not 100-699", code))
 		}
 		if !isVersion(line[:sp]) {
-			return errAt(1, "", ErrBadVersion, fmt.Sprintf("%q", clip(line[:sp])))
+			return "", errAt(1, "", ErrBadVersion, fmt.Sprintf("%q", clip(line[:sp])))
 		}
 		m.Version = line[:sp]
 		m.StatusCode = int(code[0]-'0')*100 + int(code[1]-'0')*10 + int(code[2]-'0')
 		if len(line) > sp+5 {
 			m.Reason = line[sp+5:]
 			if strings.IndexFunc(m.Reason, isControl) >= 0 {
-				return errAt(1, "", ErrBadStartLine, "control character in the reason phrase")
+				return "", errAt(1, "", ErrBadStartLine, "control character in the reason phrase")
 			}
 		}
-		return nil
+		return "", nil
 	}
 	// Request-Line = Method SP Request-URI SP SIP-Version: exactly single
 	// spaces (RFC 4475 lwsruri, lwsstart, trws).
 	sp1 := strings.IndexByte(line, ' ')
 	if sp1 <= 0 {
-		return errAt(1, "", ErrBadStartLine, "request line is not Method SP Request-URI SP SIP-Version")
+		return "", errAt(1, "", ErrBadStartLine, "request line is not Method SP Request-URI SP SIP-Version")
 	}
 	sp2 := strings.LastIndexByte(line, ' ')
 	if sp2 == sp1 {
-		return errAt(1, "", ErrBadStartLine, "request line is not Method SP Request-URI SP SIP-Version")
+		return "", errAt(1, "", ErrBadStartLine, "request line is not Method SP Request-URI SP SIP-Version")
 	}
 	method, uri, version := line[:sp1], line[sp1+1:sp2], line[sp2+1:]
 	if !isTokenString(method) {
-		return errAt(1, "", ErrBadStartLine, fmt.Sprintf("method %q is not a token", clip(method)))
+		return "", errAt(1, "", ErrBadStartLine, fmt.Sprintf("method %q is not a token", clip(method)))
 	}
 	if uri == "" || strings.IndexByte(uri, ' ') >= 0 || strings.IndexByte(uri, '\t') >= 0 {
-		return errAt(1, "", ErrBadStartLine, "white space in the Request-URI")
+		return "", errAt(1, "", ErrBadStartLine, "white space in the Request-URI")
 	}
 	if len(uri) > lim.maxURILength() {
-		return errAt(1, "", ErrURITooLong, fmt.Sprintf("%d bytes, limit %d", len(uri), lim.maxURILength()))
+		return "", errAt(1, "", ErrURITooLong, fmt.Sprintf("%d bytes, limit %d", len(uri), lim.maxURILength()))
 	}
 	if uri[0] == '<' {
-		return errAt(1, "", ErrBadStartLine, "Request-URI enclosed in <>")
+		return "", errAt(1, "", ErrBadStartLine, "Request-URI enclosed in <>")
 	}
 	if !hasPrefixFold(version, "SIP/") {
-		return errAt(1, "", ErrBadStartLine, fmt.Sprintf("%q is not a SIP-Version", clip(version)))
+		return "", errAt(1, "", ErrBadStartLine, fmt.Sprintf("%q is not a SIP-Version", clip(version)))
 	}
 	if !isVersion(version) {
-		return errAt(1, "", ErrBadVersion, fmt.Sprintf("%q", clip(version)))
+		return "", errAt(1, "", ErrBadVersion, fmt.Sprintf("%q", clip(version)))
 	}
-	if d == nil {
-		// The URI is parsed once, after the copy; a scheme is enough to
-		// tell garbage apart.
-		if schemeEnd(uri) < 0 {
-			return errAt(1, "", ErrInvalidURI, "Request-URI: missing scheme")
-		}
-		return nil
+	// A scheme is enough to tell garbage apart before the copy; the URI is
+	// parsed after it.
+	if schemeEnd(uri) < 0 {
+		return "", errAt(1, "", ErrInvalidURI, "Request-URI: missing scheme")
 	}
-	u := &d.block.uri
-	if err := parseURI(uri, u, &d.params); err != nil {
-		return requestURIError(err)
-	}
-	m.Method, m.RequestURI, m.Version = method, u, version
-	return nil
+	m.Method, m.Version = method, version
+	return uri, nil
 }
 
 // requestURIError reports an invalid Request-URI. The concatenation copies

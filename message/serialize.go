@@ -70,7 +70,63 @@ func (m *Message) Bytes() []byte {
 // String returns the wire form of m.
 func (m *Message) String() string { return string(m.Bytes()) }
 
-// sizeHint guesses the wire size so that Bytes usually allocates once.
+// sizeHint returns about the wire size of m, a little more rather than
+// less, so that Bytes allocates once and not much more than it needs: the
+// sizes of the common values are added up from their strings, the others
+// guessed.
 func (m *Message) sizeHint() int {
-	return 96 + 64*len(m.Headers) + len(m.Body)
+	n := 64 + len(m.Method) + len(m.Reason) + uriSize(m.RequestURI) + len(m.Body)
+	for i := range m.Headers {
+		h := &m.Headers[i]
+		n += len(h.Name) + 4 + valueSize(h.Value)
+	}
+	return n
+}
+
+// valueSize is the part of sizeHint for one value.
+func valueSize(v Value) int {
+	switch v := v.(type) {
+	case nil:
+		return 0
+	case *Raw:
+		return len(v.Value)
+	case *Text:
+		return len(v.Value)
+	case *Token:
+		return len(v.Value) + paramsSize(v.Params)
+	case *Address:
+		return len(v.Display) + 3 + uriSize(&v.URI) + paramsSize(v.Params)
+	case *Via:
+		return 16 + len(v.Protocol) + len(v.Version) + len(v.Transport) + len(v.Host) + paramsSize(v.Params)
+	case *CSeq:
+		return 11 + len(v.Method)
+	case *Number:
+		return 10
+	case *MediaType:
+		return 1 + len(v.Type) + len(v.Subtype) + paramsSize(v.Params)
+	case *Auth:
+		// Parameters are separated by ", ": one byte more each.
+		return 1 + len(v.Scheme) + paramsSize(v.Params) + len(v.Params)
+	}
+	return 64
+}
+
+// uriSize is the part of sizeHint for a URI; the constant covers the
+// separators and a port.
+func uriSize(u *URI) int {
+	if u == nil {
+		return 0
+	}
+	return 9 + len(u.Scheme) + len(u.User) + len(u.Password) + len(u.Host) + len(u.Opaque) +
+		paramsSize(u.Params) + paramsSize(u.Headers)
+}
+
+// paramsSize is the part of sizeHint for parameters: each takes its name,
+// its value, and at most a separator, an equals sign and two quotes.
+func paramsSize(ps Params) int {
+	n := 0
+	for i := range ps {
+		n += 4 + len(ps[i].Name) + len(ps[i].Value)
+	}
+	return n
 }

@@ -89,7 +89,8 @@ func (s *StreamReader) ReadMessage() (*Message, error) {
 		if n == 0 {
 			return nil, err
 		}
-		if m, perr := s.p.Parse(s.takeHead(acc, n)); perr == nil {
+		// takeHead returns a buffer of the message's own.
+		if m, perr := s.p.ParseOwned(s.takeHead(acc, n)); perr == nil {
 			return m, err
 		}
 		return nil, err
@@ -108,7 +109,8 @@ func (s *StreamReader) ReadMessage() (*Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.p.Parse(frame)
+	// readBody returns a buffer of the message's own.
+	return s.p.ParseOwned(frame)
 }
 
 // readHead skips keep-alives and finds the header block of the next message

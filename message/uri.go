@@ -81,9 +81,11 @@ func ParseURI(s string) (*URI, error) {
 // parseURI parses s into *u. Its parameters and headers are appended to the
 // bump buffer *pb, which a message parse shares between all its URIs and
 // parameters so that parsing costs no allocation once the buffer has grown;
-// u keeps substrings of s. On error *u is zeroed and *pb left as it was.
+// u keeps substrings of s. *u must be the zero URI, as every caller's
+// freshly allocated one is: zeroing it again would cost a bulk write barrier
+// while the garbage collector marks. On error *u is zeroed and *pb left as
+// it was.
 func parseURI(s string, u *URI, pb *[]Param) error {
-	*u = URI{}
 	start := len(*pb)
 	err := parseURIInto(s, u, pb)
 	if err != nil {
@@ -158,20 +160,26 @@ func parseSIPURI(s string, u *URI, pb *[]Param) error {
 		s = s[at+1:]
 	}
 
-	end := len(s)
-	for i := 0; i < len(s); i++ {
-		if s[i] == ';' || s[i] == '?' {
-			end = i
-			break
+	if host, port, n := scanHostPort(s); n > 0 {
+		u.Host, u.Port = host, port
+		s = s[n:]
+	} else {
+		end := len(s)
+		for i := 0; i < len(s); i++ {
+			if s[i] == ';' || s[i] == '?' {
+				end = i
+				break
+			}
 		}
+		host, port, err := parseHostPort(s[:end])
+		if err != nil {
+			return err
+		}
+		u.Host, u.Port = host, port
+		s = s[end:]
 	}
-	host, port, err := parseHostPort(s[:end])
-	if err != nil {
-		return err
-	}
-	u.Host, u.Port = host, port
-	s = s[end:]
 
+	var err error
 	if s != "" && s[0] == ';' {
 		params, _, _ := strings.Cut(s[1:], "?")
 		if u.Params, err = parseSIPParams(params, pb); err != nil {
@@ -185,6 +193,73 @@ func parseSIPURI(s string, u *URI, pb *[]Param) error {
 		}
 	}
 	return nil
+}
+
+// scanHostPort reads the common hostport, a hostname or IPv4 address with an
+// optional port followed by the end, ";" or "?", in one pass that also checks
+// the labels (see validHost), and returns the bytes it took; 0 for anything
+// else (an IPv6 reference, an error), which parseHostPort then reads and
+// reports on.
+func scanHostPort(s string) (host string, port, n int) {
+	i := 0
+	start, prev := 0, 0 // the current label and the one before it
+	name := false       // a letter or a hyphen: a hostname, not an IPv4 address
+scan:
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case isAlpha(c):
+			name = true
+		case isDigit(c):
+		case c == '-':
+			if i == start {
+				return "", 0, 0
+			}
+			name = true
+		case c == '.':
+			if i == start || s[i-1] == '-' {
+				return "", 0, 0
+			}
+			prev, start = start, i+1
+		default:
+			break scan
+		}
+	}
+	host = s[:i]
+	switch {
+	case i == 0:
+		return "", 0, 0
+	case !name:
+		if !validIPv4(host) {
+			return "", 0, 0
+		}
+	default:
+		// hostname = *( domainlabel "." ) toplabel [ "." ]: the toplabel
+		// starts with a letter and does not end with a hyphen.
+		top := start
+		if start == i {
+			top = prev
+		} else if s[i-1] == '-' {
+			return "", 0, 0
+		}
+		if !isAlpha(s[top]) {
+			return "", 0, 0
+		}
+	}
+	if i < len(s) && s[i] == ':' {
+		j := i + 1
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		var ok bool
+		if port, ok = parsePort(s[i+1 : j]); !ok {
+			return "", 0, 0
+		}
+		i = j
+	}
+	if i < len(s) && s[i] != ';' && s[i] != '?' {
+		return "", 0, 0
+	}
+	return host, port, i
 }
 
 // parseHostPort parses host [ ":" port ].
@@ -241,6 +316,11 @@ func parsePort(s string) (int, bool) {
 // of digits and dots only is an IPv4 address, since a toplabel starts with
 // a letter.
 func validHost(s string) bool {
+	// A toplabel starts with a letter, an IPv4 address with a digit: most
+	// hosts are told apart by their first byte.
+	if s != "" && isAlpha(s[0]) {
+		return validHostname(s)
+	}
 	for i := 0; i < len(s); i++ {
 		if !isDigit(s[i]) && s[i] != '.' {
 			return validHostname(s)
@@ -257,26 +337,24 @@ func validHostname(s string) bool {
 	if s == "" {
 		return false
 	}
-	last := 0
-	for start := 0; start <= len(s); {
-		end := strings.IndexByte(s[start:], '.')
-		if end < 0 {
-			end = len(s)
-		} else {
-			end += start
-		}
-		label := s[start:end]
-		if label == "" || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for i := 0; i < len(label); i++ {
-			if c := label[i]; !isAlpha(c) && !isDigit(c) && c != '-' {
+	start := 0 // of the current label
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '.' {
+			if i == start || s[i-1] == '-' {
 				return false
 			}
+			start = i + 1
+			continue
 		}
-		last, start = start, end+1
+		if charClasses[c]&(classAlpha|classDigit) == 0 && (c != '-' || i == start) {
+			return false
+		}
 	}
-	return isAlpha(s[last])
+	if start == len(s) || s[len(s)-1] == '-' {
+		return false
+	}
+	return isAlpha(s[start])
 }
 
 // validIPv4 accepts 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT with
@@ -340,7 +418,8 @@ func parseSIPParams(s string, pb *[]Param) (Params, error) {
 				return nil, uriCharError(value, j, "parameter value")
 			}
 		}
-		*pb = append(*pb, Param{Name: name, Value: value})
+		p := newParam(pb)
+		p.Name, p.Value, p.Quoted = name, value, false
 	}
 	return (*pb)[start:len(*pb):len(*pb)], nil
 }
@@ -365,7 +444,8 @@ func parseSIPHeaders(s string, pb *[]Param) (Params, error) {
 		if j := invalidURIChar(value, uriHeader); j >= 0 {
 			return nil, uriCharError(value, j, "header value")
 		}
-		*pb = append(*pb, Param{Name: name, Value: value})
+		p := newParam(pb)
+		p.Name, p.Value, p.Quoted = name, value, false
 	}
 	return (*pb)[start:len(*pb):len(*pb)], nil
 }
@@ -438,7 +518,8 @@ func parseTelParams(s string, pb *[]Param) (Params, error) {
 		if err := checkTelValue(name, value, hasValue); err != nil {
 			return nil, err
 		}
-		*pb = append(*pb, Param{Name: name, Value: value})
+		p := newParam(pb)
+		p.Name, p.Value, p.Quoted = name, value, false
 	}
 	return (*pb)[start:len(*pb):len(*pb)], nil
 }

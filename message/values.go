@@ -240,25 +240,30 @@ func (v *Token) Clone() Value {
 
 func parseToken(s string, v *Token, pb *[]Param) error {
 	s = trimLWS(s)
+	// A language tag or an In-Reply-To Call-ID may hold '@' or other word
+	// characters: accept RFC 3261 word characters and '@', not only token
+	// ones. Neither ';' nor white space is one: the value ends there.
 	i := 0
-	for i < len(s) && s[i] != ';' && !isSpace(s[i]) {
+	for i < len(s) && (isWord(s[i]) || s[i] == '@') {
 		i++
 	}
-	// A language tag or an In-Reply-To Call-ID may hold '@' or other word
-	// characters: accept RFC 3261 word characters and '@', not only token ones.
-	for k := 0; k < i; k++ {
-		if !isWord(s[k]) && s[k] != '@' {
-			return fmt.Errorf("%w: %q is not a token", ErrInvalidHeader, s[:i])
+	if i < len(s) && s[i] != ';' && !isSpace(s[i]) {
+		for i < len(s) && s[i] != ';' && !isSpace(s[i]) {
+			i++
 		}
+		return fmt.Errorf("%w: %q is not a token", ErrInvalidHeader, s[:i])
 	}
 	if i == 0 {
 		return fmt.Errorf("%w: empty value", ErrInvalidHeader)
 	}
-	ps, err := parseParams(s[i:], pb)
-	if err != nil {
-		return err
+	v.Value, v.Params = s[:i], nil
+	if i < len(s) {
+		ps, err := parseParams(s[i:], pb)
+		if err != nil {
+			return err
+		}
+		v.Params = ps
 	}
-	v.Value, v.Params = s[:i], ps
 	return nil
 }
 

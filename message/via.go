@@ -122,7 +122,10 @@ func parseVia(s string, v *Via, pb *[]Param) error {
 	if err := checkViaParams(ps); err != nil {
 		return err
 	}
-	*v = Via{Protocol: part[0], Version: part[1], Transport: part[2], Host: host, Port: port, Params: ps}
+	// Field by field: copying a whole Via costs a bulk write barrier while
+	// the garbage collector marks.
+	v.Protocol, v.Version, v.Transport = part[0], part[1], part[2]
+	v.Host, v.Port, v.Params = host, port, ps
 	return nil
 }
 
@@ -184,10 +187,15 @@ func parseSentBy(s string, i int) (host string, port, next int, err error) {
 
 // ParseVia parses one Via value ("SIP/2.0/UDP host;branch=z9hG4bK...").
 func ParseVia(s string) (*Via, error) {
-	v := new(Via)
-	var pb []Param
-	if err := parseVia(s, v, &pb); err != nil {
+	// One allocation holds the Via and room for the parameters most Vias
+	// have (branch, received, rport); more spill into a second one.
+	b := new(struct {
+		via    Via
+		params [3]Param
+	})
+	pb := b.params[:0]
+	if err := parseVia(s, &b.via, &pb); err != nil {
 		return nil, err
 	}
-	return v, nil
+	return &b.via, nil
 }
