@@ -58,13 +58,16 @@ func (s *Stack) SendContext(ctx context.Context, m *message.Message) error {
 		s.system.Root.Send(pid, &transaction.Respond{Response: m})
 		return nil
 	}
-	dest, t, err := s.route(ctx, m)
+	dest, t, explicit, err := s.route(ctx, m)
 	if err != nil {
 		return err
 	}
 	fillVia(m, t)
 	if err := m.Validate(); err != nil {
 		return err
+	}
+	if t.Protocol == transport.ProtocolUDP && !explicit && m.Method != message.MethodAck {
+		t = s.congestionControlled(m, t, dest)
 	}
 	if m.Method == message.MethodAck {
 		s.system.Root.Send(t.PID, &transport.Outgoing{Message: m, Dest: dest})
@@ -76,21 +79,46 @@ func (s *Stack) SendContext(ctx context.Context, m *message.Message) error {
 	return nil
 }
 
-// route finds where request m goes and the transport that takes it there.
-func (s *Stack) route(ctx context.Context, m *message.Message) (netip.AddrPort, registry.Transport, error) {
+// route finds where request m goes and the transport that takes it there;
+// explicit tells whether the URI chose the protocol (;transport=, sips).
+func (s *Stack) route(ctx context.Context, m *message.Message) (dest netip.AddrPort, t registry.Transport, explicit bool, err error) {
 	target, err := transport.RequestTarget(m)
 	if err != nil {
-		return netip.AddrPort{}, registry.Transport{}, err
+		return dest, t, false, err
 	}
-	dest, err := transport.Resolve(ctx, s.cfg.resolver(), target.Host, target.Port, false)
+	dest, err = transport.Resolve(ctx, s.cfg.resolver(), target.Host, target.Port, false)
 	if err != nil {
-		return netip.AddrPort{}, registry.Transport{}, err
+		return dest, t, false, err
 	}
 	t, ok := s.reg.Transport(target.Protocol, dest.Addr())
 	if !ok {
-		return netip.AddrPort{}, registry.Transport{}, fmt.Errorf("%w: %s to %v", ErrNoTransport, target.Protocol, dest)
+		return dest, t, false, fmt.Errorf("%w: %s to %v", ErrNoTransport, target.Protocol, dest)
 	}
-	return dest, t, nil
+	return dest, t, target.Explicit, nil
+}
+
+// mtuLimit is the size above which a request goes over a congestion
+// controlled transport when the path MTU is unknown (RFC 3261 §18.1.1).
+const mtuLimit = 1300
+
+// congestionControlled applies RFC 3261 §18.1.1 to request m, about to go
+// over UDP transport t: larger than 1300 bytes, it goes over TCP instead
+// when the stack has a TCP transport for dest's family (its top Via then
+// names TCP and that transport's sent-by). Without one it stays on UDP, up
+// to the datagram limit. Since the port is the same, dest is kept.
+func (s *Stack) congestionControlled(m *message.Message, t registry.Transport, dest netip.AddrPort) registry.Transport {
+	if len(m.Bytes()) <= mtuLimit {
+		return t
+	}
+	tcp, ok := s.reg.Transport(transport.ProtocolTCP, dest.Addr())
+	if !ok {
+		return t
+	}
+	v := m.TopVia()
+	if v.Transport == t.Protocol && v.Host == viaHost(t) && v.Port == int(t.Local.Port()) {
+		v.Transport, v.Host, v.Port = tcp.Protocol, viaHost(tcp), int(tcp.Local.Port())
+	}
+	return tcp
 }
 
 // fillVia makes sure that the top Via of request m names transport t and

@@ -23,6 +23,21 @@
 // cannot be written comes back to ReplyTo as a *SendError (RFC 3261 §17.1.4,
 // §17.2.4).
 //
+// # Streams
+//
+// A stream transport (NewTCP, NewTLS) is a listener actor with one child
+// actor per connection, accepted or dialled; each connection has its own
+// reader goroutine, which frames messages by Content-Length (RFC 3261 §18.3)
+// and answers CRLF keep-alive pings (RFC 5626 §3.5.1). Every *Incoming names
+// the listener as its Transport: a response sent to the listener goes back
+// on the connection its request came from (Outgoing.Source) while it is
+// open, and otherwise on a new connection to the received address of its
+// top Via at the sent-by port (RFC 3261 §18.2.2). Requests reuse the open
+// connection to their Dest or dial one. A connection closes when it idles,
+// when its framing is lost (a request that cannot be framed gets a
+// stateless 400 first), or when a write fails; StreamConfig bounds the
+// time a peer may take and the connections it may open.
+//
 // # Supervision
 //
 // A transport binds its socket when it starts and panics when it cannot, so

@@ -22,4 +22,7 @@ var (
 	// ErrMessageTooLarge reports a message that does not fit in a datagram
 	// (65 535 bytes, RFC 3261 §18.1.1).
 	ErrMessageTooLarge = errors.New("sip: message too large for a datagram")
+	// ErrNoCertificate reports a TLS or WSS transport whose configuration
+	// has no certificate to present (RFC 3261 §26.2.1).
+	ErrNoCertificate = errors.New("sip: no TLS certificate")
 )

@@ -34,6 +34,10 @@ type Target struct {
 	Host string
 	// Port is the port, never 0: the URI's, or the default of the protocol.
 	Port int
+	// Explicit tells that the URI chose the protocol (a transport
+	// parameter, or sips): the stack then never moves a large request from
+	// UDP to TCP (RFC 3261 §18.1.1).
+	Explicit bool
 }
 
 // IsSecure reports whether t needs a secure transport (TLS, WSS, TLS-SCTP).
@@ -98,7 +102,7 @@ func URITarget(u *message.URI) (Target, error) {
 	if err != nil {
 		return Target{}, err
 	}
-	t := Target{Protocol: proto, Host: host, Port: u.Port}
+	t := Target{Protocol: proto, Host: host, Port: u.Port, Explicit: u.Transport() != "" || u.IsSecure()}
 	if t.Port == 0 {
 		t.Port = DefaultPort
 		if t.IsSecure() {

@@ -20,44 +20,44 @@ func TestRequestTarget(t *testing.T) {
 		err    error
 	}{
 		// RFC 3261 §8.1.2: no Route, the Request-URI names the next hop.
-		{name: "request-uri", ruri: "sip:bob@example.com", want: Target{"UDP", "example.com", 5060}},
-		{name: "request-uri port", ruri: "sip:bob@192.0.2.1:5070", want: Target{"UDP", "192.0.2.1", 5070}},
+		{name: "request-uri", ruri: "sip:bob@example.com", want: Target{Protocol: "UDP", Host: "example.com", Port: 5060}},
+		{name: "request-uri port", ruri: "sip:bob@192.0.2.1:5070", want: Target{Protocol: "UDP", Host: "192.0.2.1", Port: 5070}},
 		// RFC 3263 §4.1: transport parameter; §4.2: default ports.
-		{name: "transport tcp", ruri: "sip:bob@example.com;transport=tcp", want: Target{"TCP", "example.com", 5060}},
-		{name: "transport TCP any case", ruri: "sip:bob@example.com;transport=TcP", want: Target{"TCP", "example.com", 5060}},
-		{name: "transport udp", ruri: "sip:bob@example.com;transport=udp", want: Target{"UDP", "example.com", 5060}},
-		{name: "transport tls", ruri: "sip:bob@example.com;transport=tls", want: Target{"TLS", "example.com", 5061}},
-		{name: "transport ws", ruri: "sip:bob@example.com;transport=ws", want: Target{"WS", "example.com", 5060}},
-		{name: "transport wss", ruri: "sip:bob@example.com;transport=wss", want: Target{"WSS", "example.com", 5061}},
-		{name: "transport sctp", ruri: "sip:bob@example.com;transport=sctp", want: Target{"SCTP", "example.com", 5060}},
+		{name: "transport tcp", ruri: "sip:bob@example.com;transport=tcp", want: Target{Protocol: "TCP", Host: "example.com", Port: 5060}},
+		{name: "transport TCP any case", ruri: "sip:bob@example.com;transport=TcP", want: Target{Protocol: "TCP", Host: "example.com", Port: 5060}},
+		{name: "transport udp", ruri: "sip:bob@example.com;transport=udp", want: Target{Protocol: "UDP", Host: "example.com", Port: 5060}},
+		{name: "transport tls", ruri: "sip:bob@example.com;transport=tls", want: Target{Protocol: "TLS", Host: "example.com", Port: 5061}},
+		{name: "transport ws", ruri: "sip:bob@example.com;transport=ws", want: Target{Protocol: "WS", Host: "example.com", Port: 5060}},
+		{name: "transport wss", ruri: "sip:bob@example.com;transport=wss", want: Target{Protocol: "WSS", Host: "example.com", Port: 5061}},
+		{name: "transport sctp", ruri: "sip:bob@example.com;transport=sctp", want: Target{Protocol: "SCTP", Host: "example.com", Port: 5060}},
 		{name: "unknown transport", ruri: "sip:bob@example.com;transport=quic", err: ErrUnsupportedTransport},
 		// RFC 3261 §19.1, §26.2.2: sips means TLS on every hop.
-		{name: "sips", ruri: "sips:bob@example.com", want: Target{"TLS", "example.com", 5061}},
-		{name: "sips tcp", ruri: "sips:bob@example.com;transport=tcp", want: Target{"TLS", "example.com", 5061}},
-		{name: "sips ws", ruri: "sips:bob@example.com;transport=ws", want: Target{"WSS", "example.com", 5061}},
-		{name: "sips port", ruri: "sips:bob@example.com:5071", want: Target{"TLS", "example.com", 5071}},
+		{name: "sips", ruri: "sips:bob@example.com", want: Target{Protocol: "TLS", Host: "example.com", Port: 5061}},
+		{name: "sips tcp", ruri: "sips:bob@example.com;transport=tcp", want: Target{Protocol: "TLS", Host: "example.com", Port: 5061}},
+		{name: "sips ws", ruri: "sips:bob@example.com;transport=ws", want: Target{Protocol: "WSS", Host: "example.com", Port: 5061}},
+		{name: "sips port", ruri: "sips:bob@example.com:5071", want: Target{Protocol: "TLS", Host: "example.com", Port: 5071}},
 		{name: "sips udp", ruri: "sips:bob@example.com;transport=udp", err: ErrUnsupportedTransport},
 		// RFC 3261 §19.1.1: maddr overrides the host, not the port.
-		{name: "maddr", ruri: "sip:bob@example.com:5070;maddr=192.0.2.9", want: Target{"UDP", "192.0.2.9", 5070}},
-		{name: "maddr ipv6", ruri: "sip:bob@example.com;maddr=[2001:db8::9]", want: Target{"UDP", "2001:db8::9", 5060}},
-		{name: "ipv6 host", ruri: "sip:bob@[2001:db8::1]:5080", want: Target{"UDP", "2001:db8::1", 5080}},
+		{name: "maddr", ruri: "sip:bob@example.com:5070;maddr=192.0.2.9", want: Target{Protocol: "UDP", Host: "192.0.2.9", Port: 5070}},
+		{name: "maddr ipv6", ruri: "sip:bob@example.com;maddr=[2001:db8::9]", want: Target{Protocol: "UDP", Host: "2001:db8::9", Port: 5060}},
+		{name: "ipv6 host", ruri: "sip:bob@[2001:db8::1]:5080", want: Target{Protocol: "UDP", Host: "2001:db8::1", Port: 5080}},
 		// RFC 3261 §16.12: a loose router in the top Route is the next hop.
 		{
 			name: "loose route", ruri: "sip:bob@example.com",
 			routes: []string{"<sip:p1.example.net;lr>", "<sip:p2.example.net;lr>"},
-			want:   Target{"UDP", "p1.example.net", 5060},
+			want:   Target{Protocol: "UDP", Host: "p1.example.net", Port: 5060},
 		},
 		{
 			name: "loose route transport", ruri: "sip:bob@example.com;transport=udp",
 			routes: []string{"<sip:p1.example.net:5090;transport=tcp;lr>"},
-			want:   Target{"TCP", "p1.example.net", 5090},
+			want:   Target{Protocol: "TCP", Host: "p1.example.net", Port: 5090},
 		},
 		// RFC 3261 §12.2.1.1, §16.6 step 7: a strict router too is the next
 		// hop (before the caller rewrites the Request-URI).
 		{
 			name: "strict route", ruri: "sip:bob@example.com",
 			routes: []string{"<sip:strict.example.net>"},
-			want:   Target{"UDP", "strict.example.net", 5060},
+			want:   Target{Protocol: "UDP", Host: "strict.example.net", Port: 5060},
 		},
 		// Not routable.
 		{name: "tel", ruri: "tel:+15551234", err: message.ErrUnsupportedScheme},
@@ -79,6 +79,8 @@ func TestRequestTarget(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
+			// Explicit is checked in TestTargetExplicit.
+			got.Explicit = false
 			assert.Equal(t, tt.want, got)
 		})
 	}
@@ -169,4 +171,21 @@ func TestResolveLiteralNeedsNoResolver(t *testing.T) {
 	got, err := Resolve(context.Background(), noDNS, "[::1]", 5060, false)
 	require.NoError(t, err)
 	assert.Equal(t, netip.MustParseAddrPort("[::1]:5060"), got)
+}
+
+// A transport parameter or a sips URI chooses the protocol; the stack then
+// never moves a large request to TCP (RFC 3261 §18.1.1).
+func TestTargetExplicit(t *testing.T) {
+	for uri, want := range map[string]bool{
+		"sip:bob@192.0.2.1":               false,
+		"sip:bob@192.0.2.1;transport=udp": true,
+		"sip:bob@192.0.2.1;transport=tcp": true,
+		"sips:bob@192.0.2.1":              true,
+	} {
+		u, err := message.ParseURI(uri)
+		require.NoError(t, err)
+		got, err := URITarget(u)
+		require.NoError(t, err)
+		assert.Equal(t, want, got.Explicit, uri)
+	}
 }

@@ -21,8 +21,16 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// startEcho runs the echo stack on a free loopback port and returns it.
+// startEcho runs the echo stack on a free loopback UDP port and returns
+// its address.
 func startEcho(t *testing.T) netip.AddrPort {
+	t.Helper()
+	return startEchoOn(t, "udp:127.0.0.1:0")
+}
+
+// startEchoOn runs the echo stack with the -listen list given, and returns
+// the address of its first transport.
+func startEchoOn(t *testing.T, listen string) netip.AddrPort {
 	t.Helper()
 	system := actors.NewSystem(nil)
 	stack, err := actors.Spawn(system, "echo", actors.Config{})
@@ -33,9 +41,9 @@ func startEcho(t *testing.T) netip.AddrPort {
 		_ = stack.Shutdown(ctx)
 		system.Shutdown()
 	})
-	require.NoError(t, serve(stack, "udp:127.0.0.1:0", stack.Logger()))
+	require.NoError(t, serve(stack, options{listen: listen}, stack.Logger()))
 	ts := stack.Registry().Transports()
-	require.Len(t, ts, 1)
+	require.NotEmpty(t, ts)
 	return ts[0].Local
 }
 
@@ -153,7 +161,8 @@ func freePort(t *testing.T) int {
 }
 
 // sipp drives the echo UAS with a custom OPTIONS scenario (RFC 3261 §11):
-// every one of a few thousand requests must get its 200.
+// every one of a few thousand requests must get its 200, over UDP, over one
+// TCP connection (-t t1) and over a TCP connection per call (-t tn).
 func TestSippOptions(t *testing.T) {
 	sipp, err := exec.LookPath("sipp")
 	if err != nil {
@@ -162,19 +171,29 @@ func TestSippOptions(t *testing.T) {
 	if testing.Short() {
 		t.Skip("sipp load test skipped in -short mode")
 	}
-	addr := startEcho(t)
-	const calls = 3000
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, sipp, addr.String(),
-		"-sf", "testdata/options.xml",
-		"-i", "127.0.0.1", "-p", fmt.Sprint(freePort(t)),
-		"-m", fmt.Sprint(calls), "-r", "1000", "-l", "200",
-		"-timeout", "50s", "-timeout_error", "-recv_timeout", "5000",
-		"-nostdin", "-trace_err", "-error_file", t.TempDir()+"/errors.log")
-	out, err := cmd.CombinedOutput()
-	require.NoErrorf(t, err, "sipp failed:\n%s", tail(string(out), 40))
-	assert.Contains(t, string(out), fmt.Sprintf("Successful call"), "sipp summary")
+	for _, tc := range []struct {
+		name, listen, mode string
+		calls, limit       int
+	}{
+		{"udp", "udp:127.0.0.1:0", "u1", 3000, 200},
+		{"tcp one connection", "tcp:127.0.0.1:0", "t1", 3000, 200},
+		{"tcp connection per call", "tcp:127.0.0.1:0", "tn", 2000, 32},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			addr := startEchoOn(t, tc.listen)
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, sipp, addr.String(),
+				"-sf", "testdata/options.xml", "-t", tc.mode, "-max_socket", "1000",
+				"-i", "127.0.0.1", "-p", fmt.Sprint(freePort(t)),
+				"-m", fmt.Sprint(tc.calls), "-r", "1000", "-l", fmt.Sprint(tc.limit),
+				"-timeout", "50s", "-timeout_error", "-recv_timeout", "5000",
+				"-nostdin", "-trace_err", "-error_file", t.TempDir()+"/errors.log")
+			out, err := cmd.CombinedOutput()
+			require.NoErrorf(t, err, "sipp failed:\n%s", tail(string(out), 40))
+			assert.Regexp(t, fmt.Sprintf(`Successful call\s*\|\s*\d+\s*\|\s*%d\b`, tc.calls), string(out), "sipp summary")
+		})
+	}
 }
 
 func tail(s string, n int) string {
@@ -213,7 +232,7 @@ func TestRunStopsCleanly(t *testing.T) {
 	h := readyHandler{Handler: slog.DiscardHandler, ready: make(chan string, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, "udp:127.0.0.1:0,udp:[::1]:0", slog.New(h)) }()
+	go func() { done <- run(ctx, options{listen: "udp:127.0.0.1:0,udp:[::1]:0"}, slog.New(h)) }()
 	var listen string
 	select {
 	case listen = <-h.ready:
@@ -238,8 +257,10 @@ func TestRunStopsCleanly(t *testing.T) {
 }
 
 func TestRunRejectsBadListen(t *testing.T) {
-	for _, listen := range []string{"udp", "tcp:127.0.0.1:0", "udp:256.0.0.1:5060"} {
-		err := run(context.Background(), listen, slog.New(slog.DiscardHandler))
+	for _, listen := range []string{"udp", "sctp:127.0.0.1:0", "udp:256.0.0.1:5060"} {
+		err := run(context.Background(), options{listen: listen}, slog.New(slog.DiscardHandler))
 		assert.Error(t, err, listen)
 	}
+	err := run(context.Background(), options{listen: "tls:127.0.0.1:0", cert: "/nonexistent.pem", key: "/nonexistent.key"}, slog.New(slog.DiscardHandler))
+	assert.ErrorContains(t, err, "-cert/-key")
 }

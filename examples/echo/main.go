@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -23,7 +24,9 @@ import (
 )
 
 func main() {
-	listen := flag.String("listen", "udp:127.0.0.1:5060", "comma-separated `proto:host:port` list to listen on (proto: udp)")
+	listen := flag.String("listen", "udp:127.0.0.1:5060", "comma-separated `proto:host:port` list to listen on (proto: udp, tcp, tls, ws, wss)")
+	certFile := flag.String("cert", "", "PEM certificate `file` for tls: and wss: (default: a self-signed one made at start)")
+	keyFile := flag.String("key", "", "PEM private key `file` of -cert")
 	verbose := flag.Bool("v", false, "log at debug level")
 	flag.Parse()
 	level := slog.LevelInfo
@@ -33,21 +36,27 @@ func main() {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *listen, logger); err != nil {
+	if err := run(ctx, options{listen: *listen, cert: *certFile, key: *keyFile}, logger); err != nil {
 		logger.Error("echo failed", "error", err)
 		os.Exit(1)
 	}
 }
 
+// options are the command line's.
+type options struct {
+	listen    string
+	cert, key string
+}
+
 // run serves until ctx is done.
-func run(ctx context.Context, listen string, logger *slog.Logger) error {
+func run(ctx context.Context, opt options, logger *slog.Logger) error {
 	system := actors.NewSystem(logger)
 	defer system.Shutdown()
 	stack, err := actors.Spawn(system, "echo", actors.Config{Logger: logger})
 	if err != nil {
 		return err
 	}
-	if err := serve(stack, listen, logger); err != nil {
+	if err := serve(stack, opt, logger); err != nil {
 		_ = stack.Shutdown(context.Background())
 		return err
 	}
@@ -62,28 +71,43 @@ func run(ctx context.Context, listen string, logger *slog.Logger) error {
 }
 
 // serve registers the UAS core and starts the listeners of the -listen list.
-func serve(stack *actors.Stack, listen string, logger *slog.Logger) error {
+func serve(stack *actors.Stack, opt options, logger *slog.Logger) error {
 	core := newUAS(stack, logger.Warn)
 	if err := stack.RegisterCore(core); err != nil {
 		return err
 	}
 	var addrs []string
-	for entry := range strings.SplitSeq(listen, ",") {
+	var tlsCfg *tls.Config
+	for entry := range strings.SplitSeq(opt.listen, ",") {
 		entry = strings.TrimSpace(entry)
 		proto, hostport, ok := strings.Cut(entry, ":")
+		proto = strings.ToLower(proto)
 		if !ok || hostport == "" {
 			return fmt.Errorf("-listen entry %q: want proto:host:port", entry)
 		}
-		switch strings.ToLower(proto) {
-		case "udp":
-			t, err := stack.ListenUDP(hostport, "")
-			if err != nil {
-				return err
+		l := actors.Listener{Protocol: proto, Addr: hostport}
+		switch proto {
+		case "udp", "tcp", "ws":
+		case "tls", "wss":
+			if tlsCfg == nil {
+				cfg, selfSigned, err := tlsConfig(opt.cert, opt.key)
+				if err != nil {
+					return fmt.Errorf("-cert/-key: %w", err)
+				}
+				if selfSigned {
+					logger.Warn("no -cert and -key: using a self-signed certificate made at start")
+				}
+				tlsCfg = cfg
 			}
-			addrs = append(addrs, "udp:"+t.Local.String())
+			l.TLS = tlsCfg
 		default:
-			return fmt.Errorf("-listen entry %q: protocol %q is not supported", entry, proto)
+			return fmt.Errorf("-listen entry %q: protocol %q is not one of udp, tcp, tls, ws, wss", entry, proto)
 		}
+		t, err := stack.Listen(l)
+		if err != nil {
+			return err
+		}
+		addrs = append(addrs, proto+":"+t.Local.String())
 	}
 	logger.Info("echo ready", "listen", strings.Join(addrs, ","))
 	return nil

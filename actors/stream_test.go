@@ -1,0 +1,139 @@
+package actors
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"fmt"
+	"math/big"
+	"net"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sippet-go/sippet/message"
+	"github.com/sippet-go/sippet/registry"
+	"github.com/sippet-go/sippet/transaction"
+)
+
+// testTLS returns a configuration with a self-signed certificate for
+// 127.0.0.1 that both serves and trusts it, so that two stacks can talk
+// over TLS and WSS.
+func testTLS(t *testing.T) *tls.Config {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "sippet test"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
+		DNSNames:              []string{"localhost"},
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	cert, err := x509.ParseCertificate(der)
+	require.NoError(t, err)
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return &tls.Config{
+		Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}},
+		RootCAs:      pool,
+		MinVersion:   tls.VersionTLS12,
+	}
+}
+
+// streamStack starts a stack listening on proto at a free loopback port.
+func streamStack(t *testing.T, name, proto string, core Core, cfg *tls.Config, tune func(*Listener)) (*Stack, registry.Transport) {
+	t.Helper()
+	s, err := Spawn(newSystem(t), name, Config{Timers: fastTimers})
+	require.NoError(t, err)
+	t.Cleanup(func() { shutdownNow(s) })
+	require.NoError(t, s.RegisterCore(core))
+	l := Listener{Protocol: proto, Addr: "127.0.0.1:0", TLS: cfg}
+	if tune != nil {
+		tune(&l)
+	}
+	tr, err := s.Listen(l)
+	require.NoError(t, err)
+	return s, tr
+}
+
+// uriTo is a SIP URI of bob at addr over proto (RFC 3261 §19.1.1
+// transport parameter).
+func uriTo(t *testing.T, proto string, addr netip.AddrPort) *message.URI {
+	t.Helper()
+	u, err := message.ParseURI(fmt.Sprintf("sip:bob@%s;transport=%s", addr, proto))
+	require.NoError(t, err)
+	return u
+}
+
+var streamProtocols = []string{"tcp", "tls", "ws", "wss"}
+
+// Two stacks over each stream transport: an OPTIONS round trip, then an
+// INVITE dialog with its ACK and BYE (RFC 3261 §13, §15, §18; RFC 7118 for
+// WebSocket). The Via names the transport, and the reliable transports run
+// without retransmissions (§17.1.1.2, §17.1.2.2).
+func TestStreamTransports(t *testing.T) {
+	cfg := testTLS(t)
+	for _, proto := range streamProtocols {
+		t.Run(proto, func(t *testing.T) {
+			var bob *Stack
+			bobCore := newFuncCore(dialogUAS(&bob))
+			bob, bt := streamStack(t, "bob-"+proto, proto, bobCore, cfg, nil)
+			aliceCore := newFuncCore(nil)
+			alice, _ := streamStack(t, "alice-"+proto, proto, aliceCore, cfg, nil)
+
+			opt := request(t, message.MethodOptions, bt.Local)
+			opt.RequestURI = uriTo(t, proto, bt.Local)
+			require.NoError(t, alice.Send(opt))
+			got := next[*transaction.RequestEvent](t, bobCore)
+			assert.Equal(t, strings.ToUpper(proto), got.Request.TopVia().Transport)
+			response(t, aliceCore, message.StatusOK)
+
+			invite := inviteRequest(t, bt.Local)
+			invite.RequestURI = uriTo(t, proto, bt.Local)
+			require.NoError(t, alice.Send(invite))
+			next[*transaction.RequestEvent](t, bobCore)
+			response(t, aliceCore, message.StatusRinging)
+			ok := response(t, aliceCore, message.StatusOK).Response
+			require.NoError(t, alice.Send(dialogRequest(t, invite, ok, message.MethodAck, invite.CSeq().Seq)))
+			assert.Equal(t, message.MethodAck, next[*transaction.RequestEvent](t, bobCore).Request.Method)
+			require.NoError(t, alice.Send(dialogRequest(t, invite, ok, message.MethodBye, invite.CSeq().Seq+1)))
+			assert.Equal(t, message.MethodBye, next[*transaction.RequestEvent](t, bobCore).Request.Method)
+			bye := response(t, aliceCore, message.StatusOK)
+			assert.Equal(t, message.MethodBye, bye.Response.CSeq().Method)
+		})
+	}
+}
+
+// dialogUAS answers OPTIONS and BYE 200, and an INVITE 180 then 200 with a
+// Contact whose URI keeps the transport of the request.
+func dialogUAS(s **Stack) func(*message.Message, transaction.Key) {
+	return func(req *message.Message, _ transaction.Key) {
+		switch req.Method {
+		case message.MethodInvite:
+			ringing := message.NewResponse(req, message.StatusRinging, "")
+			_ = (*s).Send(ringing)
+			ok := message.NewResponse(req, message.StatusOK, "")
+			ok.To().Params.Set("tag", ringing.To().Tag())
+			contact := &message.Address{URI: *req.RequestURI.Clone()}
+			ok.Headers.Add(message.HeaderContact, contact)
+			_ = (*s).Send(ok)
+		case message.MethodOptions, message.MethodBye:
+			_ = (*s).Send(message.NewResponse(req, message.StatusOK, ""))
+		}
+	}
+}
