@@ -58,7 +58,7 @@ func (s *Stack) SendContext(ctx context.Context, m *message.Message) error {
 		s.system.Root.Send(pid, &transaction.Respond{Response: m})
 		return nil
 	}
-	dest, t, explicit, err := s.route(ctx, m)
+	dest, t, host, explicit, err := s.route(ctx, m)
 	if err != nil {
 		return err
 	}
@@ -70,31 +70,35 @@ func (s *Stack) SendContext(ctx context.Context, m *message.Message) error {
 		t = s.congestionControlled(m, t, dest)
 	}
 	if m.Method == message.MethodAck {
-		s.system.Root.Send(t.PID, &transport.Outgoing{Message: m, Dest: dest})
+		s.system.Root.Send(t.PID, &transport.Outgoing{Message: m, Dest: dest, Host: host})
 		return nil
 	}
 	s.system.Root.Send(s.manager, &transaction.StartClient{
-		Request: m, Dest: dest, Transport: t.PID, Reliable: t.Reliable,
+		Request: m, Dest: dest, Host: host, Transport: t.PID, Reliable: t.Reliable,
 	})
 	return nil
 }
 
 // route finds where request m goes and the transport that takes it there;
-// explicit tells whether the URI chose the protocol (;transport=, sips).
-func (s *Stack) route(ctx context.Context, m *message.Message) (dest netip.AddrPort, t registry.Transport, explicit bool, err error) {
+// host is the name dest was resolved from ("" for an IP literal), explicit
+// tells whether the URI chose the protocol (;transport=, sips).
+func (s *Stack) route(ctx context.Context, m *message.Message) (dest netip.AddrPort, t registry.Transport, host string, explicit bool, err error) {
 	target, err := transport.RequestTarget(m)
 	if err != nil {
-		return dest, t, false, err
+		return dest, t, "", false, err
 	}
 	dest, err = transport.Resolve(ctx, s.cfg.resolver(), target.Host, target.Port, false)
 	if err != nil {
-		return dest, t, false, err
+		return dest, t, "", false, err
 	}
 	t, ok := s.reg.Transport(target.Protocol, dest.Addr())
 	if !ok {
-		return dest, t, false, fmt.Errorf("%w: %s to %v", ErrNoTransport, target.Protocol, dest)
+		return dest, t, "", false, fmt.Errorf("%w: %s to %v", ErrNoTransport, target.Protocol, dest)
 	}
-	return dest, t, target.Explicit, nil
+	if _, err := netip.ParseAddr(target.Host); err != nil {
+		host = target.Host
+	}
+	return dest, t, host, target.Explicit, nil
 }
 
 // mtuLimit is the size above which a request goes over a congestion

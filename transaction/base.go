@@ -106,6 +106,9 @@ type base struct {
 	// source is where a server transaction's request came from: stream
 	// transports answer on the connection from there (§18.2.2).
 	source netip.AddrPort
+	// host is the name a client transaction's destination was resolved
+	// from, for TLS certificate checks (transport.Outgoing.Host).
+	host   string
 	self   *actor.PID
 	timers [2]timerSlot
 	// notify asks wait to report settled to the manager (the stack is
@@ -226,7 +229,9 @@ func (b *base) wait(ctx actor.Context, k timerKind, d time.Duration) {
 // come back as *transport.SendError (§17.1.4, §17.2.4).
 func (b *base) send(ctx actor.Context, m *message.Message, dest netip.AddrPort) *transport.Outgoing {
 	out := &transport.Outgoing{Message: m, Dest: dest, ReplyTo: b.self}
-	if !dest.IsValid() {
+	if dest.IsValid() {
+		out.Host = b.host
+	} else {
 		out.Source = b.source
 	}
 	ctx.Send(b.transport, out)

@@ -50,8 +50,10 @@ type ErrorEvent struct {
 // must already carry the branch that keys the transaction (§8.1.1.7). The
 // manager answers nothing: a failure reaches the core as an ErrorEvent.
 type StartClient struct {
-	Request   *message.Message
-	Dest      netip.AddrPort
+	Request *message.Message
+	Dest    netip.AddrPort
+	// Host is the name Dest was resolved from, for TLS (transport.Outgoing).
+	Host      string
 	Transport *actor.PID
 	// Reliable selects the timers of a reliable transport (§17.1.1.2,
 	// §17.1.2.2).

@@ -248,7 +248,7 @@ func (m *manager) startClient(ctx actor.Context, sc *StartClient) {
 	if sc.Request.Method == message.MethodAck {
 		// §17.1.1.3, §13.2.2.4: the ACK of a 2xx is sent by the core
 		// once, with no transaction.
-		ctx.Send(sc.Transport, &transport.Outgoing{Message: sc.Request, Dest: sc.Dest})
+		ctx.Send(sc.Transport, &transport.Outgoing{Message: sc.Request, Dest: sc.Dest, Host: sc.Host})
 		return
 	}
 	if !strings.HasPrefix(key.Branch, message.MagicCookie) {
@@ -261,7 +261,7 @@ func (m *manager) startClient(ctx actor.Context, sc *StartClient) {
 		m.env.deliver(ctx, &ErrorEvent{Key: key, Err: fmt.Errorf("%w: %s", ErrExists, key)})
 		return
 	}
-	base := base{env: m.env, key: key, reliable: sc.Reliable, transport: sc.Transport}
+	base := base{env: m.env, key: key, reliable: sc.Reliable, transport: sc.Transport, host: sc.Host}
 	if sc.Request.Method == message.MethodInvite {
 		m.spawn(ctx, key, &clientInvite{base: base, request: sc.Request, dest: sc.Dest})
 	} else {

@@ -37,6 +37,11 @@ type Outgoing struct {
 	// For a response, leave it zero: the transport routes it by its top Via
 	// (RFC 3261 §18.2.2, RFC 3581 §4).
 	Dest netip.AddrPort
+	// Host is, for a request, the host name the destination was resolved
+	// from ("" for an IP literal): TLS and WSS verify the peer's
+	// certificate for it (RFC 5922 §4) when the TLS configuration names no
+	// ServerName.
+	Host string
 	// Source is, for a response, where its request came from
 	// (Incoming.Source): a stream transport sends the response on the
 	// connection from that address while it is open (RFC 3261 §18.2.2).

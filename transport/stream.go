@@ -298,7 +298,7 @@ func (l *streamListener) send(c actor.Context, o *Outgoing) {
 	case o.Message == nil:
 		l.fail(o, fmt.Errorf("%w: no message", ErrNoDestination))
 	case o.Dest.IsValid():
-		l.route(c, o, unmapPort(o.Dest), "")
+		l.route(c, o, unmapPort(o.Dest), o.Host)
 	case o.Message.IsRequest():
 		l.fail(o, fmt.Errorf("%w: request without Dest", ErrNoDestination))
 	default:
