@@ -21,6 +21,7 @@ import (
 	"github.com/sippet-go/sippet/message"
 	"github.com/sippet-go/sippet/registry"
 	"github.com/sippet-go/sippet/transaction"
+	"github.com/sippet-go/sippet/transport"
 )
 
 // testTLS returns a configuration with a self-signed certificate for
@@ -135,5 +136,61 @@ func dialogUAS(s **Stack) func(*message.Message, transaction.Key) {
 		case message.MethodOptions, message.MethodBye:
 			_ = (*s).Send(message.NewResponse(req, message.StatusOK, ""))
 		}
+	}
+}
+
+// RFC 3261 §18.2.2: a response goes back on the connection its request came
+// on; when the peer has closed it meanwhile, the server opens a new
+// connection to the received address (or host) of the top Via at its
+// sent-by port. Alice's connection is closed by her idle timeout while
+// Bob's core is still deciding.
+func TestStreamResponseAfterPeerClosed(t *testing.T) {
+	cfg := testTLS(t)
+	for _, proto := range streamProtocols {
+		t.Run(proto, func(t *testing.T) {
+			invites := make(chan *message.Message, 1)
+			var bob *Stack
+			bobCore := newFuncCore(func(req *message.Message, _ transaction.Key) {
+				if req.Method == message.MethodInvite {
+					invites <- req
+				}
+			})
+			bob, bt := streamStack(t, "bob-"+proto, proto, bobCore, cfg, nil)
+			aliceStats := new(transport.Stats)
+			aliceCore := newFuncCore(nil)
+			alice, _ := streamStack(t, "alice-"+proto, proto, aliceCore, cfg, func(l *Listener) {
+				l.Stream.IdleTimeout = 100 * time.Millisecond
+				l.Stream.Stats = aliceStats
+			})
+
+			invite := inviteRequest(t, bt.Local)
+			invite.RequestURI = uriTo(t, proto, bt.Local)
+			require.NoError(t, alice.Send(invite))
+			req := <-invites
+			// Bob's automatic 100 (Trying) comes after 200 ms and may
+			// cross the close: only the final response matters here.
+			deadline := time.Now().Add(wait)
+			for aliceStats.Closed.Load() == 0 {
+				require.True(t, time.Now().Before(deadline), "alice's idle connection was not closed")
+				time.Sleep(5 * time.Millisecond)
+			}
+			require.NoError(t, bob.Send(message.NewResponse(req, message.StatusBusyHere, "")))
+			for {
+				ev := next[*transaction.ResponseEvent](t, aliceCore)
+				if ev.Response.StatusCode >= 200 {
+					assert.Equal(t, message.StatusBusyHere, ev.Response.StatusCode)
+					break
+				}
+			}
+			assert.GreaterOrEqual(t, aliceStats.Accepted.Load(), uint64(1), "bob opened a new connection to alice")
+			// Alice's transaction acknowledges the 486 (§17.1.1.3) over a
+			// connection of its own; Bob's INVITE transaction, which ends
+			// on that ACK on a reliable transport (Timer I is 0), is gone.
+			deadline = time.Now().Add(wait)
+			for bob.Registry().TransactionCount() > 0 {
+				require.True(t, time.Now().Before(deadline), "bob's INVITE transaction never got its ACK")
+				time.Sleep(5 * time.Millisecond)
+			}
+		})
 	}
 }
