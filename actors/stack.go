@@ -122,6 +122,9 @@ type stackActor struct {
 	manager    *actor.PID
 	transports *actor.PID
 	core       *actor.PID
+	// stopping is set once the stack itself stops: its children ending is
+	// then the plan, not news.
+	stopping bool
 }
 
 func (a *stackActor) Receive(ctx actor.Context) {
@@ -160,7 +163,9 @@ func (a *stackActor) Receive(ctx actor.Context) {
 			// A core that stopped for good (too many restarts, or the
 			// user's actor ended) is unregistered; requests meanwhile get
 			// no answer from the core (transactions time out).
-			s.logger.Warn("sip: core stopped", "core", m.Who.GetId())
+			if !a.stopping {
+				s.logger.Warn("sip: core stopped", "core", m.Who.GetId())
+			}
 			s.reg.SetCore(nil)
 			a.core = nil
 		}
@@ -170,6 +175,8 @@ func (a *stackActor) Receive(ctx actor.Context) {
 		}
 	case *transaction.Terminate:
 		ctx.Send(a.manager, m)
+	case *actor.Stopping:
+		a.stopping = true
 	case *actor.Stopped:
 		s.stopOnce.Do(func() { close(s.stopped) })
 	}
