@@ -99,3 +99,14 @@ Content-Length: 0
 	// UDP OPTIONS received=127.0.0.1 true
 	// 200 OK 127.0.0.1 true true
 }
+
+// A certificate for trying the TLS and WSS transports on loopback; a peer
+// trusts it by adding its Leaf to RootCAs.
+func ExampleSelfSigned() {
+	cert, err := transport.SelfSigned(time.Hour, "127.0.0.1", "localhost")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(cert.Leaf.IPAddresses, cert.Leaf.DNSNames, cert.Leaf.IsCA)
+	// Output: [127.0.0.1] [localhost] true
+}
