@@ -1,0 +1,125 @@
+// Command proxy runs a registrar and stateful proxy (RFC 3261 §10, §16)
+// for one domain: users REGISTER their contacts, and requests for them are
+// forwarded to every contact in parallel.
+//
+//	go run ./examples/proxy -domain example.com -listen udp:0.0.0.0:5060,tcp:0.0.0.0:5060
+//
+// With -users, REGISTERs and calls from users of the domain need digest
+// credentials from the file. It logs one line when it is ready and stops
+// cleanly on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/sippet-go/sippet/actors"
+	"github.com/sippet-go/sippet/actors/proxy"
+)
+
+func main() {
+	listen := flag.String("listen", "udp:127.0.0.1:5060,tcp:127.0.0.1:5060", "comma-separated `proto:host:port` list to listen on (proto: udp, tcp, ws)")
+	domain := flag.String("domain", "localhost", "the `domain` served (comma-separated for several)")
+	users := flag.String("users", "", "`file` of user:password lines; when set, REGISTERs and calls from the domain need credentials")
+	recordRoute := flag.Bool("record-route", true, "add Record-Route, keeping the proxy on the path of dialogs")
+	verbose := flag.Bool("v", false, "log at debug level")
+	flag.Parse()
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	opt := options{listen: *listen, domain: *domain, users: *users, recordRoute: *recordRoute}
+	if err := run(ctx, opt, logger); err != nil {
+		logger.Error("proxy failed", "error", err)
+		os.Exit(1)
+	}
+}
+
+// options are the command line's.
+type options struct {
+	listen      string
+	domain      string
+	users       string
+	recordRoute bool
+}
+
+// run serves until ctx is done.
+func run(ctx context.Context, opt options, logger *slog.Logger) error {
+	system := actors.NewSystem(logger)
+	defer system.Shutdown()
+	stack, err := actors.Spawn(system, "proxy", actors.Config{Logger: logger})
+	if err != nil {
+		return err
+	}
+	if _, err := serve(stack, opt, logger); err != nil {
+		_ = stack.Shutdown(context.Background())
+		return err
+	}
+	<-ctx.Done()
+	logger.Info("stopping")
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := stack.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}
+
+// serve registers the proxy core and starts the listeners of the -listen
+// list.
+func serve(stack *actors.Stack, opt options, logger *slog.Logger) (*proxy.Proxy, error) {
+	var domains []string
+	for d := range strings.SplitSeq(opt.domain, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			domains = append(domains, d)
+		}
+	}
+	if len(domains) == 0 {
+		return nil, errors.New("-domain: no domain")
+	}
+	cfg := proxy.Config{Domains: domains, RecordRoute: opt.recordRoute, Logger: logger}
+	if opt.users != "" {
+		users, err := readUsers(opt.users)
+		if err != nil {
+			return nil, fmt.Errorf("-users: %w", err)
+		}
+		cfg.Authenticator = newDigest(domains[0], users)
+	}
+	p := proxy.New(stack, cfg)
+	if err := stack.RegisterCore(p); err != nil {
+		return nil, err
+	}
+	var addrs []string
+	for entry := range strings.SplitSeq(opt.listen, ",") {
+		entry = strings.TrimSpace(entry)
+		proto, hostport, ok := strings.Cut(entry, ":")
+		proto = strings.ToLower(proto)
+		if !ok || hostport == "" {
+			return nil, fmt.Errorf("-listen entry %q: want proto:host:port", entry)
+		}
+		switch proto {
+		case "udp", "tcp", "ws":
+		default:
+			return nil, fmt.Errorf("-listen entry %q: protocol %q is not one of udp, tcp, ws", entry, proto)
+		}
+		t, err := stack.Listen(actors.Listener{Protocol: proto, Addr: hostport})
+		if err != nil {
+			return nil, err
+		}
+		addrs = append(addrs, proto+":"+t.Local.String())
+	}
+	logger.Info("proxy ready", "listen", strings.Join(addrs, ","), "domain", strings.Join(domains, ","),
+		"auth", cfg.Authenticator != nil, "record_route", opt.recordRoute)
+	return p, nil
+}

@@ -1,0 +1,335 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/sippet-go/sippet/actors"
+	"github.com/sippet-go/sippet/message"
+)
+
+// TestMain checks that no test leaves a goroutine behind. protoactor starts
+// one when a message goes to a stopped actor (a dead letter, as at the end
+// of a Shutdown a late timer or transport error does): it only throttles
+// the dead-letter log and ends by itself a second later.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("github.com/asynkron/protoactor-go/actor.NewDeadLetter.NewThrottle.func4.1"))
+}
+
+// startProxy runs the proxy with opt on a free loopback UDP port and
+// returns its address.
+func startProxy(t *testing.T, opt options) netip.AddrPort {
+	t.Helper()
+	if opt.listen == "" {
+		opt.listen = "udp:127.0.0.1:0"
+	}
+	system := actors.NewSystem(nil)
+	var logger *slog.Logger
+	if f := os.Getenv("PROXY_DEBUG_LOG"); f != "" {
+		w, err := os.Create(f)
+		require.NoError(t, err)
+		t.Cleanup(func() { w.Close() })
+		logger = slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	stack, err := actors.Spawn(system, "proxy", actors.Config{Logger: logger})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = stack.Shutdown(ctx)
+		system.Shutdown()
+	})
+	_, err = serve(stack, opt, stack.Logger())
+	require.NoError(t, err)
+	ts := stack.Registry().Transports()
+	require.NotEmpty(t, ts)
+	return ts[0].Local
+}
+
+// exchange sends a raw request to addr and returns the first final response,
+// or nil if none comes within wait.
+func exchange(t *testing.T, addr netip.AddrPort, raw string, wait time.Duration) *message.Message {
+	t.Helper()
+	conn, err := net.DialUDP("udp", nil, net.UDPAddrFromAddrPort(addr))
+	require.NoError(t, err)
+	defer conn.Close()
+	local := conn.LocalAddr().(*net.UDPAddr).AddrPort()
+	raw = strings.ReplaceAll(raw, "LOCAL", local.String())
+	raw = strings.ReplaceAll(raw, "PROXY", addr.String())
+	raw = strings.ReplaceAll(raw, "\n", "\r\n")
+	_, err = conn.Write([]byte(raw))
+	require.NoError(t, err)
+	buf := make([]byte, 65535)
+	deadline := time.Now().Add(wait)
+	for {
+		require.NoError(t, conn.SetReadDeadline(deadline))
+		n, err := conn.Read(buf)
+		if err != nil {
+			return nil
+		}
+		m, err := message.Parse(buf[:n])
+		require.NoError(t, err)
+		if m.StatusCode >= 200 {
+			return m
+		}
+	}
+}
+
+// register is a REGISTER of bob at 127.0.0.1 (RFC 3261 §10.2); extra
+// headers go before Content-Length.
+func register(extra string) string {
+	return `REGISTER sip:PROXY SIP/2.0
+Via: SIP/2.0/UDP LOCAL;branch=z9hG4bK` + message.NewTag() + `;rport
+Max-Forwards: 70
+To: <sip:bob@127.0.0.1>
+From: <sip:bob@127.0.0.1>;tag=1928301774
+Call-ID: ` + message.NewCallID("") + `
+CSeq: 1 REGISTER
+Contact: <sip:bob@LOCAL>
+` + extra + `Content-Length: 0
+
+`
+}
+
+// readyHandler is a slog handler that reports the "proxy ready" line.
+type readyHandler struct {
+	slog.Handler
+	ready chan string
+}
+
+func (h readyHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h readyHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h readyHandler) WithGroup(string) slog.Handler            { return h }
+
+func (h readyHandler) Handle(ctx context.Context, r slog.Record) error {
+	if r.Message == "proxy ready" {
+		r.Attrs(func(a slog.Attr) bool {
+			if a.Key == "listen" {
+				h.ready <- a.Value.String()
+			}
+			return true
+		})
+	}
+	return nil
+}
+
+// run logs one line when it is ready, registers, and returns nil once its
+// context ends (what SIGINT and SIGTERM do), leaving no goroutine behind.
+func TestRunStopsCleanly(t *testing.T) {
+	h := readyHandler{Handler: slog.DiscardHandler, ready: make(chan string, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, options{listen: "udp:127.0.0.1:0,tcp:127.0.0.1:0", domain: "127.0.0.1", recordRoute: true}, slog.New(h))
+	}()
+	var listen string
+	select {
+	case listen = <-h.ready:
+	case err := <-done:
+		t.Fatalf("run ended before ready: %v", err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("not ready in 5 s")
+	}
+	addrs := strings.Split(listen, ",")
+	require.Len(t, addrs, 2)
+	first := netip.MustParseAddrPort(strings.TrimPrefix(addrs[0], "udp:"))
+	resp := exchange(t, first, register(""), 3*time.Second)
+	require.NotNil(t, resp)
+	assert.Equal(t, 200, resp.StatusCode)
+	cancel()
+	select {
+	case err := <-done:
+		assert.NoError(t, err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("run did not stop within 5 s")
+	}
+}
+
+func TestRunRejectsBadOptions(t *testing.T) {
+	for _, opt := range []options{
+		{listen: "udp", domain: "localhost"},
+		{listen: "sctp:127.0.0.1:0", domain: "localhost"},
+		{listen: "udp:256.0.0.1:5060", domain: "localhost"},
+		{listen: "udp:127.0.0.1:0", domain: ""},
+		{listen: "udp:127.0.0.1:0", domain: "localhost", users: "/nonexistent"},
+	} {
+		err := run(context.Background(), opt, slog.New(slog.DiscardHandler))
+		assert.Error(t, err, "%+v", opt)
+	}
+}
+
+// With -users, a REGISTER is challenged (RFC 3261 §22.3), then accepted
+// with the digest of the right password (§22.4) and refused with a wrong
+// one.
+func TestDigestRegister(t *testing.T) {
+	users := filepath.Join(t.TempDir(), "users")
+	require.NoError(t, os.WriteFile(users, []byte("# test users\nbob:secret\n"), 0o600))
+	addr := startProxy(t, options{domain: "127.0.0.1", users: users})
+
+	resp := exchange(t, addr, register(""), 3*time.Second)
+	require.NotNil(t, resp)
+	require.Equal(t, message.StatusUnauthorized, resp.StatusCode)
+	ch, ok := resp.Headers.Get(message.HeaderWWWAuthenticate).(*message.Auth)
+	require.True(t, ok, "401 has WWW-Authenticate")
+	nonce := ch.Param("nonce")
+
+	credentials := func(pass string) string {
+		uri := "sip:" + addr.String()
+		ha1 := md5hex("bob:127.0.0.1:" + pass)
+		ha2 := md5hex("REGISTER:" + uri)
+		r := md5hex(ha1 + ":" + nonce + ":00000001:abc:auth:" + ha2)
+		return fmt.Sprintf("Authorization: Digest username=\"bob\", realm=\"127.0.0.1\", nonce=\"%s\", uri=\"%s\", response=\"%s\", qop=auth, nc=00000001, cnonce=\"abc\", algorithm=MD5\n", nonce, uri, r)
+	}
+	resp = exchange(t, addr, register(credentials("secret")), 3*time.Second)
+	require.NotNil(t, resp)
+	assert.Equal(t, message.StatusOK, resp.StatusCode)
+	resp = exchange(t, addr, register(credentials("wrong")), 3*time.Second)
+	require.NotNil(t, resp)
+	assert.Equal(t, message.StatusForbidden, resp.StatusCode)
+}
+
+// freePort returns a UDP port of 127.0.0.1 free at the time of the call.
+func freePort(t *testing.T) int {
+	t.Helper()
+	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	require.NoError(t, err)
+	defer c.Close()
+	return c.LocalAddr().(*net.UDPAddr).Port
+}
+
+func sippPath(t *testing.T) string {
+	t.Helper()
+	sipp, err := exec.LookPath("sipp")
+	if err != nil {
+		t.Skip("sipp is not installed (Debian package sip-tester; .ci/run installs it)")
+	}
+	if testing.Short() {
+		t.Skip("sipp test skipped in -short mode")
+	}
+	return sipp
+}
+
+// waitBound returns once a UDP socket is bound to 127.0.0.1:port: a probe
+// sent there is refused (ICMP port unreachable, ECONNREFUSED at once) until
+// then, and ignored by sipp after. done ends the wait early when
+// the process that should bind the port has ended.
+func waitBound(t *testing.T, port int, done <-chan struct{}, out fmt.Stringer) {
+	t.Helper()
+	conn, err := net.DialUDP("udp", nil, &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: port})
+	require.NoError(t, err)
+	defer conn.Close()
+	// A CRLF keep-alive (RFC 5626 §3.5.1): sipp ignores it, where a request
+	// would count as a call.
+	probe := "\r\n\r\n"
+	deadline := time.Now().Add(10 * time.Second)
+	buf := make([]byte, 2048)
+	for time.Now().Before(deadline) {
+		select {
+		case <-done:
+			t.Fatalf("sipp ended before binding port %d:\n%s", port, tail(out.String(), 40))
+		default:
+		}
+		_, _ = conn.Write([]byte(probe))
+		require.NoError(t, conn.SetReadDeadline(time.Now().Add(200*time.Millisecond)))
+		_, err := conn.Read(buf)
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			return // nothing refused the probe: the port is bound
+		}
+	}
+	t.Fatalf("port %d not bound within 10 s", port)
+}
+
+// sippArgs are the options every sipp run here shares.
+func sippArgs(t *testing.T, port int, extra ...string) []string {
+	return append([]string{"-i", "127.0.0.1", "-p", fmt.Sprint(port), "-nostdin",
+		"-timeout", "50s", "-timeout_error", "-recv_timeout", "5000",
+		"-trace_err", "-error_file", filepath.Join(t.TempDir(), "errors.log")}, extra...)
+}
+
+// calls matches the count of successful calls in sipp's summary.
+func calls(n int) string { return fmt.Sprintf(`Successful call\s*\|\s*\d+\s*\|\s*%d\b`, n) }
+
+// sipp end to end (RFC 3261 §10, §16): a sipp UAS registers as bob, then a
+// sipp UAC calls bob through the proxy 500 times (INVITE, 180, 200, ACK,
+// BYE, 200), with no failed call; the ACK and BYE, sent to bob's
+// address-of-record, are routed by the proxy too.
+func TestSippCalls(t *testing.T) {
+	sipp := sippPath(t)
+	const n = 500
+	addr := startProxy(t, options{domain: "127.0.0.1", recordRoute: true})
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+
+	uasPort := freePort(t)
+	reg := exec.CommandContext(ctx, sipp, append([]string{addr.String(), "-sf", "testdata/register.xml", "-s", "bob", "-m", "1"},
+		sippArgs(t, uasPort)...)...)
+	out, err := reg.CombinedOutput()
+	require.NoErrorf(t, err, "sipp REGISTER failed:\n%s", tail(string(out), 40))
+
+	uas := exec.CommandContext(ctx, sipp, append([]string{"-sn", "uas", "-m", fmt.Sprint(n)}, sippArgs(t, uasPort)...)...)
+	var uasOut strings.Builder
+	uas.Stdout, uas.Stderr = &uasOut, &uasOut
+	require.NoError(t, uas.Start())
+	// uasDone is closed once the UAS has ended, with uasErr set.
+	var uasErr error
+	uasDone := make(chan struct{})
+	go func() { uasErr = uas.Wait(); close(uasDone) }()
+	t.Cleanup(func() {
+		select {
+		case <-uasDone:
+		default:
+			_ = uas.Process.Kill()
+			<-uasDone
+		}
+	})
+	waitBound(t, uasPort, uasDone, &uasOut)
+
+	uac := exec.CommandContext(ctx, sipp, append([]string{addr.String(), "-sn", "uac", "-s", "bob",
+		"-m", fmt.Sprint(n), "-r", "200", "-l", "100", "-d", "0"}, sippArgs(t, freePort(t))...)...)
+	out, err = uac.CombinedOutput()
+	require.NoErrorf(t, err, "sipp UAC failed:\n%s", tail(string(out), 40))
+	assert.Regexp(t, calls(n), string(out), "UAC summary")
+
+	select {
+	case <-uasDone:
+		require.NoErrorf(t, uasErr, "sipp UAS failed:\n%s", tail(uasOut.String(), 40))
+		assert.Regexp(t, calls(n), uasOut.String(), "UAS summary")
+	case <-time.After(30 * time.Second):
+		t.Fatalf("sipp UAS did not end:\n%s", tail(uasOut.String(), 40))
+	}
+}
+
+// sipp end to end (RFC 3261 §16.5): an INVITE for a user nobody registered
+// gets 404.
+func TestSippUnknownUser(t *testing.T) {
+	sipp := sippPath(t)
+	addr := startProxy(t, options{domain: "127.0.0.1", recordRoute: true})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, sipp, append([]string{addr.String(), "-sf", "testdata/uac_404.xml", "-s", "nobody",
+		"-m", "20", "-r", "100"}, sippArgs(t, freePort(t))...)...)
+	out, err := cmd.CombinedOutput()
+	require.NoErrorf(t, err, "sipp failed:\n%s", tail(string(out), 40))
+	assert.Regexp(t, calls(20), string(out), "sipp summary")
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
