@@ -47,15 +47,14 @@ func (t Target) IsSecure() bool {
 
 // RequestTarget returns where the request m goes next.
 //
-// The URI that names the next hop is the URI of the top Route when there is
-// one, and the Request-URI otherwise (RFC 3261 §8.1.2, §16.12): a top Route
-// with the lr parameter is a loose router, which receives the request with the
-// Request-URI untouched. A top Route without lr is a strict router: it too is
-// the next hop, but the sender must rewrite the request first, moving that
-// URI into the Request-URI and the old Request-URI to the end of the Route
-// values (§12.2.1.1 for a UAC, §16.6 step 7 for a proxy). Call RequestTarget
-// before that rewrite: on a rewritten request the top Route is the hop after
-// the strict router.
+// The URI that names the next hop is the URI of the top Route when it has
+// the lr parameter, a loose router, which receives the request with the
+// Request-URI untouched; and the Request-URI otherwise (RFC 3261 §8.1.2,
+// §16.12). A strict router (a route set whose first URI lacks lr) is reached
+// by rewriting the request first, as §12.2.1.1 asks of a UAC and §16.6 step 7
+// of a proxy: its URI becomes the Request-URI, and the old Request-URI goes to
+// the end of the Route values. On the rewritten request the top Route is the
+// hop after the strict router, and the Request-URI the next hop.
 //
 // From the URI (RFC 3263 §4.1, §4.2, with numeric and literal hosts only:
 // no NAPTR or SRV lookups):
@@ -75,9 +74,10 @@ func RequestTarget(m *message.Message) (Target, error) {
 	}
 	u := m.RequestURI
 	for r := range m.Routes() {
-		// The top Route only: loose (lr) or strict, it is the next hop.
-		u = &r.URI
-		break
+		if r.URI.IsLooseRouter() {
+			u = &r.URI
+		}
+		break // the top Route only
 	}
 	return URITarget(u)
 }

@@ -52,16 +52,17 @@ func TestRequestTarget(t *testing.T) {
 			routes: []string{"<sip:p1.example.net:5090;transport=tcp;lr>"},
 			want:   Target{Protocol: "TCP", Host: "p1.example.net", Port: 5090},
 		},
-		// RFC 3261 §12.2.1.1, §16.6 step 7: a strict router too is the next
-		// hop (before the caller rewrites the Request-URI).
+		// RFC 3261 §12.2.1.1, §16.6 step 7: a strict router is reached by
+		// rewriting the request, after which it is the Request-URI and the
+		// top Route (without lr) the hop after it.
 		{
-			name: "strict route", ruri: "sip:bob@example.com",
-			routes: []string{"<sip:strict.example.net>"},
+			name: "strict route, rewritten", ruri: "sip:strict.example.net",
+			routes: []string{"<sip:p2.example.net>", "<sip:bob@example.com>"},
 			want:   Target{Protocol: "UDP", Host: "strict.example.net", Port: 5060},
 		},
 		// Not routable.
 		{name: "tel", ruri: "tel:+15551234", err: message.ErrUnsupportedScheme},
-		{name: "route tel", ruri: "sip:bob@example.com", routes: []string{"<tel:+15551234>"}, err: ErrNoTarget},
+		{name: "route tel", ruri: "sip:bob@example.com", routes: []string{"<tel:+15551234;lr>"}, err: ErrNoTarget},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -89,7 +89,12 @@ func answer(a *agent, req *message.Message, key transaction.Key) {
 		_ = a.stack.Send(ringing)
 		ok := message.NewResponse(req, message.StatusOK, "")
 		ok.To().Params.Set("tag", ringing.To().Tag())
-		ok.Headers.Add(message.HeaderContact, a.contact(req.RequestURI.User))
+		user := req.RequestURI.User
+		if user == "" {
+			// A strict router's URI (TestPathRoute) names no user.
+			user = req.To().URI.User
+		}
+		ok.Headers.Add(message.HeaderContact, a.contact(user))
 		_ = a.stack.Send(ok)
 	default:
 		respondOthers(a, req, key)
