@@ -11,7 +11,7 @@ const DefaultTimeout = 3 * time.Minute
 
 // Config configures a Proxy. The zero value is a proxy for no domain but
 // its own addresses, without Record-Route, with an in-memory location
-// service and registrar (a new Memory), no authentication, no logging and
+// service and registrar (a new Location), no authentication, no logging and
 // Timer C of DefaultTimeout.
 type Config struct {
 	// Domains are the domains the proxy is responsible for (RFC 3261
@@ -28,10 +28,10 @@ type Config struct {
 	// through it.
 	RecordRoute bool
 	// Locator finds the targets of requests for the domains; nil uses
-	// Registrar when it is a Locator too, else a new Memory.
+	// Registrar when it is a Locator too, else a new Location.
 	Locator Locator
 	// Registrar answers REGISTERs for the domains; nil uses Locator when it
-	// is a Registrar too, else a new Memory.
+	// is a Registrar too, else a new Location.
 	Registrar Registrar
 	// Authenticator, when not nil, is asked about REGISTERs for the domains
 	// and about requests outside a dialog From a user of the domains.

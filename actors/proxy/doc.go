@@ -9,6 +9,7 @@
 // branches once one answers 2xx or 6xx (§16.7 step 10, §16.10).
 //
 // The location service, the registrar and the authentication are
-// interfaces; Memory is a map-based location service and registrar for
-// tests and examples.
+// interfaces; Location, the default, is the registrar of RFC 3261 §10.3
+// and its bindings from package registry/location, and message/digest
+// gives an Authenticator its challenges and checks.
 package proxy

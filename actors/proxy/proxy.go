@@ -63,7 +63,7 @@ func New(stack *actors.Stack, cfg Config) *Proxy {
 		}
 	}
 	if p.locator == nil || p.registrar == nil {
-		m := NewMemory()
+		m := NewLocation()
 		if p.locator == nil {
 			p.locator = m
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -57,12 +58,13 @@ func TestCallThroughProxy(t *testing.T) {
 // The proxy's own answers (RFC 3261 §16.3, §16.5, §11.2).
 func TestProxyAnswers(t *testing.T) {
 	system := newSystem(t)
-	p, px := newProxy(t, system, proxy.Config{Supported: []string{"path"}}, fastTimers)
+	loc := proxy.NewLocation()
+	t.Cleanup(func() { _ = loc.Close() })
+	// carol is a known user (a user database would say so) without a
+	// contact.
+	_, px := newProxy(t, system, proxy.Config{Supported: []string{"path"}, Registrar: loc,
+		Locator: knownUsers{Locator: loc, users: []string{"carol"}}}, fastTimers)
 	alice := newAgent(t, system, "alice", nil)
-	// carol is known to the location service but has no contact.
-	carol := request(t, message.MethodRegister, "sip:"+domain, px)
-	carol.Headers.Set(message.HeaderTo, &message.Address{URI: message.URI{Scheme: "sip", User: "carol", Host: domain}})
-	require.Equal(t, message.StatusOK, p.Registrar().Register(carol).StatusCode)
 
 	tests := []struct {
 		name   string
@@ -352,4 +354,16 @@ func silentTarget(t *testing.T) netip.AddrPort {
 	}()
 	t.Cleanup(func() { c.Close(); <-done })
 	return c.LocalAddr().(*net.UDPAddr).AddrPort()
+}
+
+// knownUsers is a Locator that knows users beyond those with bindings, as
+// one backed by a user database does.
+type knownUsers struct {
+	proxy.Locator
+	users []string
+}
+
+func (k knownUsers) Lookup(aor *message.URI) ([]proxy.Target, bool) {
+	targets, ok := k.Locator.Lookup(aor)
+	return targets, ok || slices.Contains(k.users, aor.User)
 }

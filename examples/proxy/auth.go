@@ -2,14 +2,15 @@ package main
 
 import (
 	"bufio"
-	"crypto/md5"
 	"crypto/rand"
-	"encoding/hex"
+	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 
 	"github.com/sippet-go/sippet/message"
+	"github.com/sippet-go/sippet/message/digest"
 )
 
 // readUsers reads a file of user:password lines; blank lines and lines
@@ -36,67 +37,105 @@ func readUsers(name string) (map[string]string, error) {
 	return users, sc.Err()
 }
 
-// digest is a placeholder proxy.Authenticator, to be replaced by package
-// message/digest: HTTP digest with MD5 (RFC 3261 §22.4, RFC 2617), qop
-// auth or none, one nonce for the life of the process and no replay
-// protection. A REGISTER is challenged with 401 and WWW-Authenticate,
-// anything else with 407 and Proxy-Authenticate (§22.3).
-type digest struct {
-	realm string
-	nonce string
-	users map[string]string
-}
+// defaultDigest are the digest algorithms offered when -digest is not
+// given: the strongest first (RFC 8760 §2.4), MD5 for older clients (sipp
+// 3.6 knows only MD5).
+const defaultDigest = "SHA-256,MD5"
 
-func newDigest(realm string, users map[string]string) *digest {
-	return &digest{realm: realm, nonce: rand.Text(), users: users}
-}
-
-// Authenticate lets req through when its credentials for the realm are
-// right, and answers the challenge otherwise.
-func (d *digest) Authenticate(req *message.Message) *message.Message {
-	credsHeader, challengeHeader, code := message.HeaderProxyAuthorization, message.HeaderProxyAuthenticate, message.StatusProxyAuthenticationRequired
-	if req.Method == message.MethodRegister {
-		credsHeader, challengeHeader, code = message.HeaderAuthorization, message.HeaderWWWAuthenticate, message.StatusUnauthorized
+// parseAlgorithms reads a comma-separated -digest list ("" is
+// defaultDigest).
+func parseAlgorithms(s string) ([]digest.Algorithm, error) {
+	if strings.TrimSpace(s) == "" {
+		s = defaultDigest
 	}
-	for v := range req.Headers.Values(credsHeader) {
-		if a, ok := v.(*message.Auth); ok && strings.EqualFold(a.Scheme, "Digest") && a.Param("realm") == d.realm {
-			if d.valid(req.Method, a) {
-				return nil
-			}
+	var algs []digest.Algorithm
+	for name := range strings.SplitSeq(s, ",") {
+		name = strings.TrimSpace(name)
+		a, ok := digest.ParseAlgorithm(name)
+		if name == "" || !ok {
+			return nil, fmt.Errorf("unknown digest algorithm %q", name)
+		}
+		algs = append(algs, a)
+	}
+	return algs, nil
+}
+
+// authenticator is the proxy's proxy.Authenticator: HTTP digest from
+// package message/digest (RFC 3261 §22, RFC 7616, RFC 8760) for the users
+// of the -users file. A REGISTER is challenged as a registrar does, with
+// 401 and WWW-Authenticate; any other request from a local user as a proxy
+// does, with 407 and Proxy-Authenticate (§22.3).
+type authenticator struct {
+	server *digest.Server
+	users  map[string]string
+	logger *slog.Logger
+}
+
+// newAuthenticator returns an authenticator for realm (the domain), with
+// a random nonce secret made at start: nonces do not outlive the process.
+func newAuthenticator(realm string, users map[string]string, algs string, logger *slog.Logger) (*authenticator, error) {
+	offered, err := parseAlgorithms(algs)
+	if err != nil {
+		return nil, err
+	}
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return nil, err
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &authenticator{
+		server: &digest.Server{Realm: realm, Secret: secret, Algorithms: offered},
+		users:  users,
+		logger: logger,
+	}, nil
+}
+
+// password is the server's lookup of a user's password.
+func (a *authenticator) password(user, _ string) (string, bool) {
+	p, ok := a.users[user]
+	return p, ok
+}
+
+// Authenticate lets req through when its credentials are right for the
+// user it comes from, and answers otherwise: a new challenge (stale when
+// only the nonce was old), 403 for a wrong password or another user's
+// credentials, 400 for malformed ones.
+func (a *authenticator) Authenticate(req *message.Message) *message.Message {
+	proxy := req.Method != message.MethodRegister
+	user, err := a.server.Verify(req, proxy, a.password)
+	if err != nil {
+		a.logger.Debug("digest authentication failed", "method", req.Method, "user", user, "error", err)
+		switch {
+		case errors.Is(err, digest.ErrStaleNonce):
+			// The password was right: the client retries with the new
+			// nonce without asking its user (RFC 7616 §3.3).
+			return a.server.Challenge(req, proxy, true)
+		case errors.Is(err, digest.ErrBadResponse), errors.Is(err, digest.ErrUnknownUser):
+			// Wrong password or no such user: asking again will not help
+			// (RFC 3261 §21.4.4).
 			return message.NewResponse(req, message.StatusForbidden, "")
+		case errors.Is(err, digest.ErrBadCredentials), errors.Is(err, digest.ErrURIMismatch):
+			return message.NewResponse(req, message.StatusBadRequest, "")
+		default:
+			// No credentials for the realm, a nonce not ours, a replayed
+			// nonce-count or an algorithm not offered: a fresh challenge
+			// (§22.1).
+			return a.server.Challenge(req, proxy, false)
 		}
 	}
-	resp := message.NewResponse(req, code, "")
-	resp.Headers.Add(challengeHeader, &message.Auth{Scheme: "Digest", Params: message.Params{
-		{Name: "realm", Value: message.Quote(d.realm)},
-		{Name: "nonce", Value: message.Quote(d.nonce)},
-		{Name: "algorithm", Value: "MD5"},
-		{Name: "qop", Value: `"auth"`},
-	}})
-	return resp
+	// The user authenticated must be the one the request claims to come
+	// from (§22.3), and a REGISTER must be for the user's own
+	// address-of-record (§10.3 step 4).
+	if !sameUser(req.From(), user) || (!proxy && !sameUser(req.To(), user)) {
+		a.logger.Debug("digest user is not the request's", "method", req.Method, "user", user)
+		return message.NewResponse(req, message.StatusForbidden, "")
+	}
+	return nil
 }
 
-// valid checks the digest response of credentials a (RFC 2617 §3.2.2).
-func (d *digest) valid(method string, a *message.Auth) bool {
-	pass, ok := d.users[a.Param("username")]
-	if !ok || a.Param("nonce") != d.nonce {
-		return false
-	}
-	if alg := a.Param("algorithm"); alg != "" && !strings.EqualFold(alg, "MD5") {
-		return false
-	}
-	ha1 := md5hex(a.Param("username") + ":" + d.realm + ":" + pass)
-	ha2 := md5hex(method + ":" + a.Param("uri"))
-	var want string
-	if qop := a.Param("qop"); qop == "" {
-		want = md5hex(ha1 + ":" + d.nonce + ":" + ha2)
-	} else {
-		want = md5hex(ha1 + ":" + d.nonce + ":" + a.Param("nc") + ":" + a.Param("cnonce") + ":" + qop + ":" + ha2)
-	}
-	return strings.EqualFold(want, a.Param("response"))
-}
-
-func md5hex(s string) string {
-	sum := md5.Sum([]byte(s))
-	return hex.EncodeToString(sum[:])
+// sameUser reports whether the user part of addr's URI is user.
+func sameUser(addr *message.Address, user string) bool {
+	return addr != nil && addr.URI.UserUnescaped() == user
 }

@@ -29,6 +29,7 @@ func main() {
 	listen := flag.String("listen", "udp:127.0.0.1:5060,tcp:127.0.0.1:5060", "comma-separated `proto:host:port` list to listen on (proto: udp, tcp, ws)")
 	domain := flag.String("domain", "localhost", "the `domain` served (comma-separated for several)")
 	users := flag.String("users", "", "`file` of user:password lines; when set, REGISTERs and calls from the domain need credentials")
+	digestAlgs := flag.String("digest", defaultDigest, "comma-separated digest `algorithms` offered with -users, strongest first")
 	recordRoute := flag.Bool("record-route", true, "add Record-Route, keeping the proxy on the path of dialogs")
 	verbose := flag.Bool("v", false, "log at debug level")
 	flag.Parse()
@@ -39,7 +40,7 @@ func main() {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	opt := options{listen: *listen, domain: *domain, users: *users, recordRoute: *recordRoute}
+	opt := options{listen: *listen, domain: *domain, users: *users, digest: *digestAlgs, recordRoute: *recordRoute}
 	if err := run(ctx, opt, logger); err != nil {
 		logger.Error("proxy failed", "error", err)
 		os.Exit(1)
@@ -51,6 +52,7 @@ type options struct {
 	listen      string
 	domain      string
 	users       string
+	digest      string // "" means defaultDigest
 	recordRoute bool
 }
 
@@ -94,7 +96,11 @@ func serve(stack *actors.Stack, opt options, logger *slog.Logger) (*proxy.Proxy,
 		if err != nil {
 			return nil, fmt.Errorf("-users: %w", err)
 		}
-		cfg.Authenticator = newDigest(domains[0], users)
+		auth, err := newAuthenticator(domains[0], users, opt.digest, logger)
+		if err != nil {
+			return nil, fmt.Errorf("-digest: %w", err)
+		}
+		cfg.Authenticator = auth
 	}
 	p := proxy.New(stack, cfg)
 	if err := stack.RegisterCore(p); err != nil {

@@ -171,36 +171,6 @@ func TestRunRejectsBadOptions(t *testing.T) {
 	}
 }
 
-// With -users, a REGISTER is challenged (RFC 3261 §22.3), then accepted
-// with the digest of the right password (§22.4) and refused with a wrong
-// one.
-func TestDigestRegister(t *testing.T) {
-	users := filepath.Join(t.TempDir(), "users")
-	require.NoError(t, os.WriteFile(users, []byte("# test users\nbob:secret\n"), 0o600))
-	addr := startProxy(t, options{domain: "127.0.0.1", users: users})
-
-	resp := exchange(t, addr, register(""), 3*time.Second)
-	require.NotNil(t, resp)
-	require.Equal(t, message.StatusUnauthorized, resp.StatusCode)
-	ch, ok := resp.Headers.Get(message.HeaderWWWAuthenticate).(*message.Auth)
-	require.True(t, ok, "401 has WWW-Authenticate")
-	nonce := ch.Param("nonce")
-
-	credentials := func(pass string) string {
-		uri := "sip:" + addr.String()
-		ha1 := md5hex("bob:127.0.0.1:" + pass)
-		ha2 := md5hex("REGISTER:" + uri)
-		r := md5hex(ha1 + ":" + nonce + ":00000001:abc:auth:" + ha2)
-		return fmt.Sprintf("Authorization: Digest username=\"bob\", realm=\"127.0.0.1\", nonce=\"%s\", uri=\"%s\", response=\"%s\", qop=auth, nc=00000001, cnonce=\"abc\", algorithm=MD5\n", nonce, uri, r)
-	}
-	resp = exchange(t, addr, register(credentials("secret")), 3*time.Second)
-	require.NotNil(t, resp)
-	assert.Equal(t, message.StatusOK, resp.StatusCode)
-	resp = exchange(t, addr, register(credentials("wrong")), 3*time.Second)
-	require.NotNil(t, resp)
-	assert.Equal(t, message.StatusForbidden, resp.StatusCode)
-}
-
 // freePort returns a UDP port of 127.0.0.1 free at the time of the call.
 func freePort(t *testing.T) int {
 	t.Helper()
