@@ -36,6 +36,10 @@ type Config struct {
 	// Authenticator, when not nil, is asked about REGISTERs for the domains
 	// and about requests outside a dialog From a user of the domains.
 	Authenticator Authenticator
+	// Realm is the realm of the proxy's own challenges: the
+	// Proxy-Authorization values for it are removed from the requests it
+	// forwards, having been meant for this proxy alone (§22.3).
+	Realm string
 	// Supported are the option tags the proxy understands in
 	// Proxy-Require (§16.3 step 5); any other gets 420.
 	Supported []string

@@ -48,6 +48,7 @@ func (p *Proxy) forward(in, req *message.Message, key transaction.Key, hash stri
 	var failed []*branch
 	for _, t := range targets {
 		out := req.Clone()
+		p.dropCredentials(out)
 		// Step 2: the target is the Request-URI.
 		out.RequestURI = t.URI.Clone()
 		// Step 3: Max-Forwards (checked above 0 by §16.3).
@@ -161,4 +162,23 @@ func (p *Proxy) forwardAck(in *message.Message) {
 	if err := p.stack.Send(out); err != nil {
 		p.logger.Warn("proxy: forwarding ACK failed", "error", err)
 	}
+}
+
+// dropCredentials removes from out the Proxy-Authorization values for the
+// proxy's realm (RFC 3261 §22.3): the next hop has no use for them, and
+// they must not travel further than the proxy that asked for them.
+func (p *Proxy) dropCredentials(out *message.Message) {
+	if p.cfg.Realm == "" {
+		return
+	}
+	kept := out.Headers[:0]
+	for _, h := range out.Headers {
+		if a, ok := h.Value.(*message.Auth); ok && h.Name == message.HeaderProxyAuthorization {
+			if realm, _ := a.Params.Get("realm"); realm == p.cfg.Realm {
+				continue
+			}
+		}
+		kept = append(kept, h)
+	}
+	out.Headers = kept
 }

@@ -367,3 +367,32 @@ func (k knownUsers) Lookup(aor *message.URI) ([]proxy.Target, bool) {
 	targets, ok := k.Locator.Lookup(aor)
 	return targets, ok || slices.Contains(k.users, aor.User)
 }
+
+// RFC 3261 §22.3: the Proxy-Authorization values for the proxy's own realm
+// stop at the proxy; those for other realms travel on.
+func TestCredentialsStopAtTheProxy(t *testing.T) {
+	system := newSystem(t)
+	bob := newAgent(t, system, "bob", answer)
+	_, px := newProxy(t, system, proxy.Config{Authenticator: letThrough{}, Realm: domain}, fastTimers)
+	register(t, bob, "bob", px)
+	alice := newAgent(t, system, "alice", nil)
+	inv := invite(t, alice, "bob", px)
+	for _, realm := range []string{domain, "elsewhere.example.net"} {
+		inv.Headers.Add(message.HeaderProxyAuthorization, &message.Auth{Scheme: "Digest",
+			Params: message.Params{{Name: "realm", Value: realm, Quoted: true}, {Name: "username", Value: "alice", Quoted: true}}})
+	}
+	alice.send(inv)
+	got := awaitRequest(t, bob, message.MethodInvite).Request
+	var realms []string
+	for v := range got.Headers.Values(message.HeaderProxyAuthorization) {
+		realm, _ := v.(*message.Auth).Params.Get("realm")
+		realms = append(realms, realm)
+	}
+	assert.Equal(t, []string{"elsewhere.example.net"}, realms)
+	awaitResponse(t, alice, message.MethodInvite, message.StatusOK)
+}
+
+// letThrough is an Authenticator that accepts every request.
+type letThrough struct{}
+
+func (letThrough) Authenticate(*message.Message) *message.Message { return nil }

@@ -100,7 +100,7 @@ func serve(stack *actors.Stack, opt options, logger *slog.Logger) (*proxy.Proxy,
 		if err != nil {
 			return nil, fmt.Errorf("-digest: %w", err)
 		}
-		cfg.Authenticator = auth
+		cfg.Authenticator, cfg.Realm = auth, domains[0]
 	}
 	p := proxy.New(stack, cfg)
 	if err := stack.RegisterCore(p); err != nil {
