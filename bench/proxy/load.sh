@@ -54,7 +54,7 @@ start_proxy() { # name -> sets proxy_pids
 		for _ in $(seq 100); do grep -q "ready" "$work/proxy.log" && break; sleep 0.05; done
 		;;
 	kamailio)
-		kamailio -f "$work/kamailio.cfg" -DD -E -n 2 >"$work/kamailio.log" 2>&1 &
+		kamailio -f "$work/kamailio.cfg" -DD -E -m 1024 -M 32 >"$work/kamailio.log" 2>&1 &
 		local main=$!
 		sleep 1
 		proxy_pids=($main $(pgrep -P "$main" || true))
