@@ -3,7 +3,9 @@ package digest
 import (
 	"testing"
 
+	"github.com/sippet-go/sippet/message"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestRFCVectors checks the hash functions against the worked examples of
@@ -97,4 +99,50 @@ func TestParseAlgorithm(t *testing.T) {
 		assert.Equal(t, tt.want, got, tt.in)
 	}
 	assert.Equal(t, "", HA1("SHA-1", "u", "r", "p"), "unknown algorithm")
+}
+
+// The answers that Sippet, the Elixir library this project re-imagines,
+// computes for bob/zanzibar at biloxi.com (its test/digest_auth_test.exs):
+// RFC 2069 style without qop, qop auth with and without an algorithm, and
+// auth-int over an SDP body, with MD5 and MD5-sess.
+func TestSippetKnownAnswers(t *testing.T) {
+	const sdp = "v=0\r\n" +
+		"o=bob 2890844526 2890844526 IN IP4 media.biloxi.com\r\n" +
+		"s=-\r\n" +
+		"c=IN IP4 media.biloxi.com\r\n" +
+		"t=0 0\r\n" +
+		"m=audio 49170 RTP/AVP 0\r\n" +
+		"a=rtpmap:0 PCMU/8000\r\n" +
+		"m=video 51372 RTP/AVP 31\r\n" +
+		"a=rtpmap:31 H261/90000\r\n" +
+		"m=video 53000 RTP/AVP 32\r\n" +
+		"a=rtpmap:32 MPV/90000\r\n"
+	tests := []struct {
+		name, qop, algorithm, body, want string
+	}{
+		{"no qop, no algorithm", "", "", "", "bf57e4e0d0bffc0fbaedce64d59add5e"},
+		{"auth, no algorithm", "auth", "", "", "89eb0059246c02b2f6ee02c7961d5ea3"},
+		{"auth, MD5", "auth", "MD5", "", "89eb0059246c02b2f6ee02c7961d5ea3"},
+		{"auth, MD5-sess", "auth", "MD5-sess", "", "e4e4ea61d186d07a92c9e1f6919902e9"},
+		{"auth-int, MD5", "auth-int", "MD5", sdp, "bdbeebb2da6adb6bca02599c2239e192"},
+		{"auth-int, MD5-sess", "auth-int", "MD5-sess", sdp, "91984da2d8663716e91554859c22ca70"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ch := &message.Auth{Scheme: "Digest", Params: message.Params{
+				{Name: "realm", Value: "biloxi.com", Quoted: true},
+				{Name: "nonce", Value: "dcd98b7102dd2f0e8b11d0f600bfb0c093", Quoted: true},
+				{Name: "opaque", Value: "5ccc069c403ebaf9f0171e9517f40e41", Quoted: true},
+			}}
+			if tt.qop != "" {
+				ch.Params = append(ch.Params, message.Param{Name: "qop", Value: tt.qop, Quoted: true})
+			}
+			if tt.algorithm != "" {
+				ch.Params = append(ch.Params, message.Param{Name: "algorithm", Value: tt.algorithm})
+			}
+			got, err := Answer(ch, message.MethodInvite, "sip:bob@biloxi.com", []byte(tt.body), "bob", "zanzibar", 1, "0a4f113b")
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got.Param("response"))
+		})
+	}
 }
