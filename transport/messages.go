@@ -47,6 +47,9 @@ type Outgoing struct {
 	// connection from that address while it is open (RFC 3261 §18.2.2).
 	// Datagram transports ignore it.
 	Source netip.AddrPort
+	// retried marks a message a stream transport is sending a second
+	// time, after the connection it was written on failed.
+	retried bool
 	// ReplyTo, when set, receives a *SendError if the message cannot be
 	// written (RFC 3261 §17.1.4, §17.2.4: transport errors reach the
 	// transaction).

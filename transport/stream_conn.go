@@ -191,12 +191,25 @@ func (s *streamConn) write(c actor.Context, o *Outgoing) {
 		s.wbuf = b[:0]
 	}
 	if err := s.conn.WriteMessage(b); err != nil {
+		s.cfg.Logger.Debug("sip: stream write failed", "remote", s.remote, "error", err)
+		s.shut(c, "write failed")
+		if !o.retried {
+			// The connection died under the message (the peer closed it
+			// as we wrote): the listener, which has just been told, sends
+			// it once more on a new connection, to Dest for a request and
+			// by the top Via for a response (RFC 3261 §18.2.2).
+			back := *o
+			back.retried = true
+			if !back.Dest.IsValid() {
+				back.Source = netip.AddrPort{}
+			}
+			c.Send(s.listener, &back)
+			return
+		}
 		s.cfg.Stats.SendErrors.Add(1)
 		if o.ReplyTo != nil {
 			c.Send(o.ReplyTo, &SendError{Message: o.Message, Err: err})
 		}
-		s.cfg.Logger.Debug("sip: stream write failed", "remote", s.remote, "error", err)
-		s.shut(c, "write failed")
 		return
 	}
 	s.cfg.Stats.Sent.Add(1)
