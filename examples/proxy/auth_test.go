@@ -406,7 +406,7 @@ Content-Length: 0
 // §3.2.2.5).
 func TestSippDigestCalls(t *testing.T) {
 	sipp := sippPath(t)
-	const n = 100
+	const n = 500 // as many as TestSippCalls makes without authentication
 	addr := startProxy(t, options{domain: "127.0.0.1", users: usersFile(t), digest: "MD5", recordRoute: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -437,7 +437,7 @@ func TestSippDigestCalls(t *testing.T) {
 	waitBound(t, uasPort, uasDone, &uasOut)
 
 	uac := exec.CommandContext(ctx, sipp, append([]string{addr.String(), "-sf", "testdata/uac_auth.xml", "-s", "bob",
-		"-au", "alice", "-ap", "secret", "-auth_uri", "bob@" + addr.String(), "-m", fmt.Sprint(n), "-r", "100", "-l", "50"}, sippArgs(t, freePort(t))...)...)
+		"-au", "alice", "-ap", "secret", "-auth_uri", "bob@" + addr.String(), "-m", fmt.Sprint(n), "-r", "200", "-l", "50"}, sippArgs(t, freePort(t))...)...)
 	out, err = uac.CombinedOutput()
 	require.NoErrorf(t, err, "sipp UAC failed:\n%s", tail(string(out), 40))
 	assert.Regexp(t, calls(n), string(out), "UAC summary")
