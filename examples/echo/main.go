@@ -1,10 +1,3 @@
-// Command echo runs a SIP stack whose core is the UAS of RFC 3261 §8.2 that
-// implements OPTIONS only: OPTIONS gets 200 with Allow, Accept and
-// Supported, other methods 501, and the checks of §8.2 their 4xx/505.
-//
-//	go run ./examples/echo -listen udp:127.0.0.1:5070,udp:[::1]:5070
-//
-// It logs one line when it is ready and stops cleanly on SIGINT or SIGTERM.
 package main
 
 import (

@@ -1,12 +1,3 @@
-// Command proxy runs a registrar and stateful proxy (RFC 3261 §10, §16)
-// for one domain: users REGISTER their contacts, and requests for them are
-// forwarded to every contact in parallel.
-//
-//	go run ./examples/proxy -domain example.com -listen udp:0.0.0.0:5060,tcp:0.0.0.0:5060
-//
-// With -users, REGISTERs and calls from users of the domain need digest
-// credentials from the file. It logs one line when it is ready and stops
-// cleanly on SIGINT or SIGTERM.
 package main
 
 import (
