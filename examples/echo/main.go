@@ -69,19 +69,14 @@ func serve(stack *actors.Stack, opt options, logger *slog.Logger) error {
 	if err := stack.RegisterCore(core); err != nil {
 		return err
 	}
+	listeners, err := actors.ParseListeners(opt.listen)
+	if err != nil {
+		return fmt.Errorf("-listen: %w", err)
+	}
 	var addrs []string
 	var tlsCfg *tls.Config
-	for entry := range strings.SplitSeq(opt.listen, ",") {
-		entry = strings.TrimSpace(entry)
-		proto, hostport, ok := strings.Cut(entry, ":")
-		proto = strings.ToLower(proto)
-		if !ok || hostport == "" {
-			return fmt.Errorf("-listen entry %q: want proto:host:port", entry)
-		}
-		l := actors.Listener{Protocol: proto, Addr: hostport}
-		switch proto {
-		case "udp", "tcp", "ws":
-		case "tls", "wss":
+	for _, l := range listeners {
+		if l.Protocol == "tls" || l.Protocol == "wss" {
 			if tlsCfg == nil {
 				cfg, selfSigned, err := tlsConfig(opt.cert, opt.key)
 				if err != nil {
@@ -93,14 +88,12 @@ func serve(stack *actors.Stack, opt options, logger *slog.Logger) error {
 				tlsCfg = cfg
 			}
 			l.TLS = tlsCfg
-		default:
-			return fmt.Errorf("-listen entry %q: protocol %q is not one of udp, tcp, tls, ws, wss", entry, proto)
 		}
 		t, err := stack.Listen(l)
 		if err != nil {
 			return err
 		}
-		addrs = append(addrs, proto+":"+t.Local.String())
+		addrs = append(addrs, l.Protocol+":"+t.Local.String())
 	}
 	logger.Info("echo ready", "listen", strings.Join(addrs, ","))
 	return nil

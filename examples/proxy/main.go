@@ -97,24 +97,19 @@ func serve(stack *actors.Stack, opt options, logger *slog.Logger) (*proxy.Proxy,
 	if err := stack.RegisterCore(p); err != nil {
 		return nil, err
 	}
+	listeners, err := actors.ParseListeners(opt.listen)
+	if err != nil {
+		return nil, fmt.Errorf("-listen: %w", err)
+	}
 	var addrs []string
-	for entry := range strings.SplitSeq(opt.listen, ",") {
-		entry = strings.TrimSpace(entry)
-		proto, hostport, ok := strings.Cut(entry, ":")
-		proto = strings.ToLower(proto)
-		if !ok || hostport == "" {
-			return nil, fmt.Errorf("-listen entry %q: want proto:host:port", entry)
-		}
-		switch proto {
-		case "udp", "tcp", "ws":
-		default:
-			return nil, fmt.Errorf("-listen entry %q: protocol %q is not one of udp, tcp, ws", entry, proto)
-		}
-		t, err := stack.Listen(actors.Listener{Protocol: proto, Addr: hostport})
+	for _, l := range listeners {
+		// tls: and wss: need a certificate, which this example takes no
+		// flag for: Listen refuses them.
+		t, err := stack.Listen(l)
 		if err != nil {
 			return nil, err
 		}
-		addrs = append(addrs, proto+":"+t.Local.String())
+		addrs = append(addrs, l.Protocol+":"+t.Local.String())
 	}
 	logger.Info("proxy ready", "listen", strings.Join(addrs, ","), "domain", strings.Join(domains, ","),
 		"auth", cfg.Authenticator != nil, "record_route", opt.recordRoute)
