@@ -418,23 +418,7 @@ func TestSippDigestCalls(t *testing.T) {
 	require.NoErrorf(t, err, "sipp REGISTER failed:\n%s", tail(string(out), 40))
 	assert.Regexp(t, calls(1), string(out), "REGISTER summary")
 
-	uas := exec.CommandContext(ctx, sipp, append([]string{"-sn", "uas", "-m", fmt.Sprint(n)}, sippArgs(t, uasPort)...)...)
-	var uasOut strings.Builder
-	uas.Stdout, uas.Stderr = &uasOut, &uasOut
-	require.NoError(t, uas.Start())
-	// uasDone is closed once the UAS has ended, with uasErr set.
-	var uasErr error
-	uasDone := make(chan struct{})
-	go func() { uasErr = uas.Wait(); close(uasDone) }()
-	t.Cleanup(func() {
-		select {
-		case <-uasDone:
-		default:
-			_ = uas.Process.Kill()
-			<-uasDone
-		}
-	})
-	waitBound(t, uasPort, uasDone, &uasOut)
+	uas := startSippUAS(t, ctx, sipp, uasPort, "-sn", "uas", "-m", fmt.Sprint(n))
 
 	uac := exec.CommandContext(ctx, sipp, append([]string{addr.String(), "-sf", "testdata/uac_auth.xml", "-s", "bob",
 		"-au", "alice", "-ap", "secret", "-auth_uri", "bob@" + addr.String(), "-m", fmt.Sprint(n), "-r", "200", "-l", "50"}, sippArgs(t, freePort(t))...)...)
@@ -443,13 +427,8 @@ func TestSippDigestCalls(t *testing.T) {
 	assert.Regexp(t, calls(n), string(out), "UAC summary")
 	assert.Regexp(t, `Failed call\s*\|\s*\d+\s*\|\s*0\b`, string(out), "UAC summary")
 
-	select {
-	case <-uasDone:
-		require.NoErrorf(t, uasErr, "sipp UAS failed:\n%s", tail(uasOut.String(), 40))
-		assert.Regexp(t, calls(n), uasOut.String(), "UAS summary")
-	case <-time.After(30 * time.Second):
-		t.Fatalf("sipp UAS did not end:\n%s", tail(uasOut.String(), 40))
-	}
+	uasOut := uas.wait(t)
+	assert.Regexp(t, calls(n), uasOut, "UAS summary")
 }
 
 // sipp with a wrong password: the REGISTER is refused with 403, and the

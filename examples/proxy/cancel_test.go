@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
@@ -31,24 +30,7 @@ func TestSippCancel(t *testing.T) {
 	out, err := reg.CombinedOutput()
 	require.NoErrorf(t, err, "sipp REGISTER failed:\n%s", tail(string(out), 40))
 
-	uas := exec.CommandContext(ctx, sipp, append([]string{"-sf", "testdata/uas_ringing.xml", "-m", fmt.Sprint(n)},
-		sippArgs(t, uasPort)...)...)
-	var uasOut strings.Builder
-	uas.Stdout, uas.Stderr = &uasOut, &uasOut
-	require.NoError(t, uas.Start())
-	// uasDone is closed once the UAS has ended, with uasErr set.
-	var uasErr error
-	uasDone := make(chan struct{})
-	go func() { uasErr = uas.Wait(); close(uasDone) }()
-	t.Cleanup(func() {
-		select {
-		case <-uasDone:
-		default:
-			_ = uas.Process.Kill()
-			<-uasDone
-		}
-	})
-	waitBound(t, uasPort, uasDone, &uasOut)
+	uas := startSippUAS(t, ctx, sipp, uasPort, "-sf", "testdata/uas_ringing.xml", "-m", fmt.Sprint(n))
 
 	uac := exec.CommandContext(ctx, sipp, append([]string{addr.String(), "-sf", "testdata/uac_cancel.xml", "-s", "bob",
 		"-m", fmt.Sprint(n), "-r", "50", "-l", "10"}, sippArgs(t, freePort(t))...)...)
@@ -57,16 +39,11 @@ func TestSippCancel(t *testing.T) {
 	assert.Regexp(t, calls(n), string(out), "UAC summary")
 	assert.Regexp(t, `Failed call\s*\|\s*\d+\s*\|\s*0\b`, string(out), "UAC summary")
 
-	select {
-	case <-uasDone:
-		require.NoErrorf(t, uasErr, "sipp UAS failed:\n%s", tail(uasOut.String(), 40))
-		assert.Regexp(t, calls(n), uasOut.String(), "UAS summary")
-		assert.Regexp(t, `Failed call\s*\|\s*\d+\s*\|\s*0\b`, uasOut.String(), "UAS summary")
-		// The caller's ACK for the 487 ends in the proxy's server
-		// transaction (§17.2.1): forwarded, it would reach bob after his
-		// call ended, a dead call message.
-		assert.Regexp(t, `\b0 dead call msg`, uasOut.String(), "UAS summary")
-	case <-time.After(30 * time.Second):
-		t.Fatalf("sipp UAS did not end:\n%s", tail(uasOut.String(), 40))
-	}
+	uasOut := uas.wait(t)
+	assert.Regexp(t, calls(n), uasOut, "UAS summary")
+	assert.Regexp(t, `Failed call\s*\|\s*\d+\s*\|\s*0\b`, uasOut, "UAS summary")
+	// The caller's ACK for the 487 ends in the proxy's server
+	// transaction (§17.2.1): forwarded, it would reach bob after his
+	// call ended, a dead call message.
+	assert.Regexp(t, `\b0 dead call msg`, uasOut, "UAS summary")
 }

@@ -196,6 +196,48 @@ func sippPath(t *testing.T) string {
 // sent there is refused (ICMP port unreachable, ECONNREFUSED at once) until
 // then, and ignored by sipp after. done ends the wait early when
 // the process that should bind the port has ended.
+// sippUAS is a sipp UAS running in the background of a test.
+type sippUAS struct {
+	out  strings.Builder
+	err  error
+	done chan struct{} // closed once sipp has ended, with err set
+}
+
+// startSippUAS starts sipp with args as a UAS on port, and returns once it
+// listens there. The test's end kills it if it still runs.
+func startSippUAS(t *testing.T, ctx context.Context, sipp string, port int, args ...string) *sippUAS {
+	t.Helper()
+	u := &sippUAS{done: make(chan struct{})}
+	cmd := exec.CommandContext(ctx, sipp, append(args, sippArgs(t, port)...)...)
+	cmd.Stdout, cmd.Stderr = &u.out, &u.out
+	require.NoError(t, cmd.Start())
+	go func() { u.err = cmd.Wait(); close(u.done) }()
+	t.Cleanup(func() {
+		select {
+		case <-u.done:
+		default:
+			_ = cmd.Process.Kill()
+			<-u.done
+		}
+	})
+	waitBound(t, port, u.done, &u.out)
+	return u
+}
+
+// wait returns the UAS's output once it has ended, failing the test when
+// sipp failed or did not end within 30 s.
+func (u *sippUAS) wait(t *testing.T) string {
+	t.Helper()
+	select {
+	case <-u.done:
+		require.NoErrorf(t, u.err, "sipp UAS failed:\n%s", tail(u.out.String(), 40))
+		return u.out.String()
+	case <-time.After(30 * time.Second):
+		t.Fatalf("sipp UAS did not end:\n%s", tail(u.out.String(), 40))
+		return ""
+	}
+}
+
 func waitBound(t *testing.T, port int, done <-chan struct{}, out fmt.Stringer) {
 	t.Helper()
 	conn, err := net.DialUDP("udp", nil, &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: port})
@@ -249,23 +291,7 @@ func TestSippCalls(t *testing.T) {
 	out, err := reg.CombinedOutput()
 	require.NoErrorf(t, err, "sipp REGISTER failed:\n%s", tail(string(out), 40))
 
-	uas := exec.CommandContext(ctx, sipp, append([]string{"-sn", "uas", "-m", fmt.Sprint(n)}, sippArgs(t, uasPort)...)...)
-	var uasOut strings.Builder
-	uas.Stdout, uas.Stderr = &uasOut, &uasOut
-	require.NoError(t, uas.Start())
-	// uasDone is closed once the UAS has ended, with uasErr set.
-	var uasErr error
-	uasDone := make(chan struct{})
-	go func() { uasErr = uas.Wait(); close(uasDone) }()
-	t.Cleanup(func() {
-		select {
-		case <-uasDone:
-		default:
-			_ = uas.Process.Kill()
-			<-uasDone
-		}
-	})
-	waitBound(t, uasPort, uasDone, &uasOut)
+	uas := startSippUAS(t, ctx, sipp, uasPort, "-sn", "uas", "-m", fmt.Sprint(n))
 
 	uac := exec.CommandContext(ctx, sipp, append([]string{addr.String(), "-sn", "uac", "-s", "bob",
 		"-m", fmt.Sprint(n), "-r", "200", "-l", "100", "-d", "0"}, sippArgs(t, freePort(t))...)...)
@@ -273,13 +299,8 @@ func TestSippCalls(t *testing.T) {
 	require.NoErrorf(t, err, "sipp UAC failed:\n%s", tail(string(out), 40))
 	assert.Regexp(t, calls(n), string(out), "UAC summary")
 
-	select {
-	case <-uasDone:
-		require.NoErrorf(t, uasErr, "sipp UAS failed:\n%s", tail(uasOut.String(), 40))
-		assert.Regexp(t, calls(n), uasOut.String(), "UAS summary")
-	case <-time.After(30 * time.Second):
-		t.Fatalf("sipp UAS did not end:\n%s", tail(uasOut.String(), 40))
-	}
+	uasOut := uas.wait(t)
+	assert.Regexp(t, calls(n), uasOut, "UAS summary")
 }
 
 // sipp end to end (RFC 3261 §16.5): an INVITE for a user nobody registered
