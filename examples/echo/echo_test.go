@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/netip"
 	"os/exec"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/sippet-go/sippet/actors"
+	"github.com/sippet-go/sippet/internal/siptest"
 	"github.com/sippet-go/sippet/message"
 )
 
@@ -51,34 +51,6 @@ func startEchoOn(t *testing.T, listen string) netip.AddrPort {
 	ts := stack.Registry().Transports()
 	require.NotEmpty(t, ts)
 	return ts[0].Local
-}
-
-// exchange sends a raw request to addr and returns the first final response,
-// or nil if none comes within wait.
-func exchange(t *testing.T, addr netip.AddrPort, raw string, wait time.Duration) *message.Message {
-	t.Helper()
-	conn, err := net.DialUDP("udp", nil, net.UDPAddrFromAddrPort(addr))
-	require.NoError(t, err)
-	defer conn.Close()
-	local := conn.LocalAddr().(*net.UDPAddr).AddrPort()
-	raw = strings.ReplaceAll(raw, "LOCAL", local.String())
-	raw = strings.ReplaceAll(raw, "\n", "\r\n")
-	_, err = conn.Write([]byte(raw))
-	require.NoError(t, err)
-	buf := make([]byte, 65535)
-	deadline := time.Now().Add(wait)
-	for {
-		require.NoError(t, conn.SetReadDeadline(deadline))
-		n, err := conn.Read(buf)
-		if err != nil {
-			return nil
-		}
-		m, err := message.Parse(buf[:n])
-		require.NoError(t, err)
-		if m.StatusCode >= 200 {
-			return m
-		}
-	}
 }
 
 // request is an OPTIONS as a UAC sends it (RFC 3261 §11.1); edit changes it.
@@ -139,7 +111,7 @@ func TestUAS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := exchange(t, addr, request(tt.edit), 3*time.Second)
+			resp := siptest.Exchange(t, addr, request(tt.edit), 3*time.Second)
 			require.NotNil(t, resp, "no final response")
 			assert.Equal(t, tt.code, resp.StatusCode, "%d %s", resp.StatusCode, resp.Reason)
 			assert.NotEmpty(t, resp.To().Tag(), "a final response has a To tag (§8.2.6.2)")
@@ -153,17 +125,8 @@ func TestUAS(t *testing.T) {
 	}
 	t.Run("an ACK gets nothing (§17.1.1.3)", func(t *testing.T) {
 		ack := request(func(s string) string { return strings.ReplaceAll(s, "OPTIONS", "ACK") })
-		assert.Nil(t, exchange(t, addr, ack, 300*time.Millisecond))
+		assert.Nil(t, siptest.Exchange(t, addr, ack, 300*time.Millisecond))
 	})
-}
-
-// freePort returns a UDP port of 127.0.0.1 free at the time of the call.
-func freePort(t *testing.T) int {
-	t.Helper()
-	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	require.NoError(t, err)
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port
 }
 
 // sipp drives the echo UAS with a custom OPTIONS scenario (RFC 3261 §11):
@@ -191,7 +154,7 @@ func TestSippOptions(t *testing.T) {
 			defer cancel()
 			cmd := exec.CommandContext(ctx, sipp, addr.String(),
 				"-sf", "testdata/options.xml", "-t", tc.mode, "-max_socket", "1000",
-				"-i", "127.0.0.1", "-p", fmt.Sprint(freePort(t)),
+				"-i", "127.0.0.1", "-p", fmt.Sprint(siptest.FreePort(t)),
 				"-m", fmt.Sprint(tc.calls), "-r", "1000", "-l", fmt.Sprint(tc.limit),
 				"-timeout", "50s", "-timeout_error", "-recv_timeout", "5000",
 				"-nostdin", "-trace_err", "-error_file", t.TempDir()+"/errors.log")
@@ -250,7 +213,7 @@ func TestRunStopsCleanly(t *testing.T) {
 	addrs := strings.Split(listen, ",")
 	require.Len(t, addrs, 2)
 	first := netip.MustParseAddrPort(strings.TrimPrefix(addrs[0], "udp:"))
-	resp := exchange(t, first, request(nil), 3*time.Second)
+	resp := siptest.Exchange(t, first, request(nil), 3*time.Second)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
 	cancel()

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sippet-go/sippet/internal/siptest"
 	"github.com/sippet-go/sippet/message"
 	"github.com/sippet-go/sippet/message/digest"
 )
@@ -411,7 +412,7 @@ func TestSippDigestCalls(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 
-	uasPort := freePort(t)
+	uasPort := siptest.FreePort(t)
 	reg := exec.CommandContext(ctx, sipp, append([]string{addr.String(), "-sf", "testdata/register_auth.xml", "-s", "bob",
 		"-au", "bob", "-ap", "secret", "-m", "1"}, sippArgs(t, uasPort)...)...)
 	out, err := reg.CombinedOutput()
@@ -421,7 +422,7 @@ func TestSippDigestCalls(t *testing.T) {
 	uas := startSippUAS(t, ctx, sipp, uasPort, "-sn", "uas", "-m", fmt.Sprint(n))
 
 	uac := exec.CommandContext(ctx, sipp, append([]string{addr.String(), "-sf", "testdata/uac_auth.xml", "-s", "bob",
-		"-au", "alice", "-ap", "secret", "-auth_uri", "bob@" + addr.String(), "-m", fmt.Sprint(n), "-r", "200", "-l", "50"}, sippArgs(t, freePort(t))...)...)
+		"-au", "alice", "-ap", "secret", "-auth_uri", "bob@" + addr.String(), "-m", fmt.Sprint(n), "-r", "200", "-l", "50"}, sippArgs(t, siptest.FreePort(t))...)...)
 	out, err = uac.CombinedOutput()
 	require.NoErrorf(t, err, "sipp UAC failed:\n%s", tail(string(out), 40))
 	assert.Regexp(t, calls(n), string(out), "UAC summary")
@@ -439,7 +440,7 @@ func TestSippDigestWrongPassword(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	reg := exec.CommandContext(ctx, sipp, append([]string{addr.String(), "-sf", "testdata/register_auth.xml", "-s", "bob",
-		"-au", "bob", "-ap", "wrong", "-m", "1"}, sippArgs(t, freePort(t))...)...)
+		"-au", "bob", "-ap", "wrong", "-m", "1"}, sippArgs(t, siptest.FreePort(t))...)...)
 	out, err := reg.CombinedOutput()
 	require.Errorf(t, err, "sipp REGISTER succeeded with a wrong password:\n%s", tail(string(out), 40))
 	assert.Contains(t, string(out), "403", "sipp saw the 403")

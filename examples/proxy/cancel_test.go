@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sippet-go/sippet/internal/siptest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -24,7 +25,7 @@ func TestSippCancel(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 
-	uasPort := freePort(t)
+	uasPort := siptest.FreePort(t)
 	reg := exec.CommandContext(ctx, sipp, append([]string{addr.String(), "-sf", "testdata/register.xml", "-s", "bob", "-m", "1"},
 		sippArgs(t, uasPort)...)...)
 	out, err := reg.CombinedOutput()
@@ -33,7 +34,7 @@ func TestSippCancel(t *testing.T) {
 	uas := startSippUAS(t, ctx, sipp, uasPort, "-sf", "testdata/uas_ringing.xml", "-m", fmt.Sprint(n))
 
 	uac := exec.CommandContext(ctx, sipp, append([]string{addr.String(), "-sf", "testdata/uac_cancel.xml", "-s", "bob",
-		"-m", fmt.Sprint(n), "-r", "50", "-l", "10"}, sippArgs(t, freePort(t))...)...)
+		"-m", fmt.Sprint(n), "-r", "50", "-l", "10"}, sippArgs(t, siptest.FreePort(t))...)...)
 	out, err = uac.CombinedOutput()
 	require.NoErrorf(t, err, "sipp UAC failed:\n%s", tail(string(out), 40))
 	assert.Regexp(t, calls(n), string(out), "UAC summary")

@@ -18,6 +18,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/sippet-go/sippet/actors"
+	"github.com/sippet-go/sippet/internal/siptest"
 	"github.com/sippet-go/sippet/message"
 )
 
@@ -59,39 +60,10 @@ func startProxy(t *testing.T, opt options) netip.AddrPort {
 	return ts[0].Local
 }
 
-// exchange sends a raw request to addr and returns the first final response,
-// or nil if none comes within wait.
-func exchange(t *testing.T, addr netip.AddrPort, raw string, wait time.Duration) *message.Message {
-	t.Helper()
-	conn, err := net.DialUDP("udp", nil, net.UDPAddrFromAddrPort(addr))
-	require.NoError(t, err)
-	defer conn.Close()
-	local := conn.LocalAddr().(*net.UDPAddr).AddrPort()
-	raw = strings.ReplaceAll(raw, "LOCAL", local.String())
-	raw = strings.ReplaceAll(raw, "PROXY", addr.String())
-	raw = strings.ReplaceAll(raw, "\n", "\r\n")
-	_, err = conn.Write([]byte(raw))
-	require.NoError(t, err)
-	buf := make([]byte, 65535)
-	deadline := time.Now().Add(wait)
-	for {
-		require.NoError(t, conn.SetReadDeadline(deadline))
-		n, err := conn.Read(buf)
-		if err != nil {
-			return nil
-		}
-		m, err := message.Parse(buf[:n])
-		require.NoError(t, err)
-		if m.StatusCode >= 200 {
-			return m
-		}
-	}
-}
-
 // register is a REGISTER of bob at 127.0.0.1 (RFC 3261 §10.2); extra
 // headers go before Content-Length.
 func register(extra string) string {
-	return `REGISTER sip:PROXY SIP/2.0
+	return `REGISTER sip:PEER SIP/2.0
 Via: SIP/2.0/UDP LOCAL;branch=z9hG4bK` + message.NewTag() + `;rport
 Max-Forwards: 70
 To: <sip:bob@127.0.0.1>
@@ -146,7 +118,7 @@ func TestRunStopsCleanly(t *testing.T) {
 	addrs := strings.Split(listen, ",")
 	require.Len(t, addrs, 2)
 	first := netip.MustParseAddrPort(strings.TrimPrefix(addrs[0], "udp:"))
-	resp := exchange(t, first, register(""), 3*time.Second)
+	resp := siptest.Exchange(t, first, register(""), 3*time.Second)
 	require.NotNil(t, resp)
 	assert.Equal(t, 200, resp.StatusCode)
 	cancel()
@@ -169,15 +141,6 @@ func TestRunRejectsBadOptions(t *testing.T) {
 		err := run(context.Background(), opt, slog.New(slog.DiscardHandler))
 		assert.Error(t, err, "%+v", opt)
 	}
-}
-
-// freePort returns a UDP port of 127.0.0.1 free at the time of the call.
-func freePort(t *testing.T) int {
-	t.Helper()
-	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	require.NoError(t, err)
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port
 }
 
 func sippPath(t *testing.T) string {
@@ -285,7 +248,7 @@ func TestSippCalls(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 
-	uasPort := freePort(t)
+	uasPort := siptest.FreePort(t)
 	reg := exec.CommandContext(ctx, sipp, append([]string{addr.String(), "-sf", "testdata/register.xml", "-s", "bob", "-m", "1"},
 		sippArgs(t, uasPort)...)...)
 	out, err := reg.CombinedOutput()
@@ -294,7 +257,7 @@ func TestSippCalls(t *testing.T) {
 	uas := startSippUAS(t, ctx, sipp, uasPort, "-sn", "uas", "-m", fmt.Sprint(n))
 
 	uac := exec.CommandContext(ctx, sipp, append([]string{addr.String(), "-sn", "uac", "-s", "bob",
-		"-m", fmt.Sprint(n), "-r", "200", "-l", "100", "-d", "0"}, sippArgs(t, freePort(t))...)...)
+		"-m", fmt.Sprint(n), "-r", "200", "-l", "100", "-d", "0"}, sippArgs(t, siptest.FreePort(t))...)...)
 	out, err = uac.CombinedOutput()
 	require.NoErrorf(t, err, "sipp UAC failed:\n%s", tail(string(out), 40))
 	assert.Regexp(t, calls(n), string(out), "UAC summary")
@@ -311,7 +274,7 @@ func TestSippUnknownUser(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, sipp, append([]string{addr.String(), "-sf", "testdata/uac_404.xml", "-s", "nobody",
-		"-m", "20", "-r", "100"}, sippArgs(t, freePort(t))...)...)
+		"-m", "20", "-r", "100"}, sippArgs(t, siptest.FreePort(t))...)...)
 	out, err := cmd.CombinedOutput()
 	require.NoErrorf(t, err, "sipp failed:\n%s", tail(string(out), 40))
 	assert.Regexp(t, calls(20), string(out), "sipp summary")
