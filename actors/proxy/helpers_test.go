@@ -9,21 +9,16 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 
 	"github.com/sippet-go/sippet/actors"
 	"github.com/sippet-go/sippet/actors/proxy"
+	"github.com/sippet-go/sippet/internal/siptest"
 	"github.com/sippet-go/sippet/message"
 	"github.com/sippet-go/sippet/transaction"
 )
 
-// TestMain checks that no test leaves a goroutine behind. protoactor starts
-// one when a message goes to a stopped actor (a dead letter, as at the end
-// of a Shutdown a late timer or transport error does): it only throttles
-// the dead-letter log and ends by itself a second later.
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("github.com/asynkron/protoactor-go/actor.NewDeadLetter.NewThrottle.func4.1"))
-}
+// TestMain checks that no test leaves a goroutine behind.
+func TestMain(m *testing.M) { siptest.VerifyTestMain(m) }
 
 // wait is how long a test waits for an event that loopback delivers in
 // microseconds (or a short timer fires); only a broken proxy makes it
