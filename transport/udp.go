@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -392,7 +391,7 @@ func (r *udpReader) handle(data []byte, src netip.AddrPort, out []byte) []byte {
 			return out
 		}
 		r.last.stamp(via, src)
-	} else if !r.ownsSentBy(m.TopVia()) {
+	} else if !sentByIs(m.TopVia(), r.host, r.local.Port(), DefaultPort) {
 		r.drop("response for another sent-by", src, nil)
 		return out
 	}
@@ -428,34 +427,6 @@ func (r *udpReader) reply(b []byte, via *message.Via, src netip.AddrPort) {
 		return
 	}
 	r.stats.Sent.Add(1)
-}
-
-// ownsSentBy reports whether the top Via of a response names this transport:
-// a response meant for another sent-by is discarded (RFC 3261 §18.1.2). The
-// port defaults to 5060; the host compares as an address when both are IP
-// literals and case-insensitively otherwise. A transport bound to an
-// unspecified address without a configured Host checks the port only.
-func (r *udpReader) ownsSentBy(via *message.Via) bool {
-	if via == nil {
-		return false
-	}
-	port := via.Port
-	if port == 0 {
-		port = DefaultPort
-	}
-	if port != int(r.local.Port()) {
-		return false
-	}
-	mine, theirs := unbracket(r.host), unbracket(via.Host)
-	a, errA := netip.ParseAddr(mine)
-	b, errB := netip.ParseAddr(theirs)
-	switch {
-	case errA == nil && a.IsUnspecified():
-		return true
-	case errA == nil && errB == nil:
-		return a.Unmap() == b.Unmap()
-	}
-	return strings.EqualFold(mine, theirs)
 }
 
 func (r *udpReader) drop(why string, src netip.AddrPort, err error) {
