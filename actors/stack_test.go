@@ -284,9 +284,12 @@ func TestLostResponseRecovered(t *testing.T) {
 func TestCorePanicRestarted(t *testing.T) {
 	system := newSystem(t)
 	var bob *Stack
-	var calls atomic.Int32
+	var first atomic.Value // the Call-ID that makes the core panic
 	bobCore := newFuncCore(func(req *message.Message, key transaction.Key) {
-		if calls.Add(1) == 1 {
+		// Panicking on the Call-ID, not on the first call, keeps the test
+		// true on a loaded machine where a retransmission could outlive
+		// bob's transaction and reach the core again.
+		if req.CallID() == first.Load() {
 			panic("core bug")
 		}
 		answer(&bob, message.StatusOK)(req, key)
@@ -295,7 +298,9 @@ func TestCorePanicRestarted(t *testing.T) {
 	aliceCore := newFuncCore(nil)
 	alice, _ := newStack(t, system, "alice", aliceCore)
 
-	require.NoError(t, alice.Send(request(t, message.MethodOptions, bobAddr)))
+	req := request(t, message.MethodOptions, bobAddr)
+	first.Store(req.CallID())
+	require.NoError(t, alice.Send(req))
 	next[*transaction.RequestEvent](t, bobCore)
 	second := request(t, message.MethodOptions, bobAddr)
 	require.NoError(t, alice.Send(second))

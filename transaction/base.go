@@ -30,7 +30,8 @@ const (
 	timerM
 	timerTrying
 	// timerUnanswered bounds how long a server non-INVITE transaction
-	// waits for its core: 64*T1, when the client has given up (Timer F).
+	// waits for its core: 64*T1+T4, after the client has given up
+	// (Timer F) and its last retransmission has left the network.
 	timerUnanswered
 )
 

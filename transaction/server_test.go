@@ -433,15 +433,16 @@ func TestServerInviteTransportErrorByState(t *testing.T) {
 
 // RFC 3261 gives the server non-INVITE Trying and Proceeding states no
 // timer; a core that never answers would keep the transaction forever. It
-// ends when the client has given up (64*T1, its Timer F, §17.1.2.2), and the
-// core is told with ErrTimeout; nothing is sent to the client.
+// ends when the client has given up (64*T1, its Timer F, §17.1.2.2) and its
+// last retransmission has left the network (T4 more), and the core is told
+// with ErrTimeout; nothing is sent to the client.
 func TestServerNonInviteUnanswered(t *testing.T) {
 	bubble(t, Config{}, func(t *testing.T, h *harness) {
 		req := request(t, message.MethodOptions, "z9hG4bKu")
 		key := serverKey(t, req)
 		h.in(req, false)
 		h.respond(message.NewResponse(req, message.StatusTrying, ""))
-		h.endsAt(key, 32*time.Second)
+		h.endsAt(key, 32*time.Second+5*time.Second)
 		evs := h.events()
 		require.Len(t, evs, 2)
 		assert.ErrorIs(t, evs[1].ev.(*ErrorEvent).Err, ErrTimeout)
