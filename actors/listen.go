@@ -83,7 +83,7 @@ func (s *Stack) Listen(l Listener) (registry.Transport, error) {
 	default:
 		return registry.Transport{}, fmt.Errorf("sip: unknown transport protocol %q", l.Protocol)
 	}
-	props = props.Configure(actor.WithReceiverMiddleware(logPanics(s.logger)))
+	props = props.Configure(actor.WithReceiverMiddleware(logPanics(s.logger)), actor.WithDispatcher(s.workers))
 	pid, err := s.askTransports(props, proto+":"+l.Addr)
 	if err != nil {
 		return registry.Transport{}, err

@@ -30,6 +30,9 @@ type Stack struct {
 	// transports is the supervisor of the transport actors.
 	transports *actor.PID
 
+	// workers run the mailboxes of the stack's actors.
+	workers *workers
+
 	stopped  chan struct{}
 	stopOnce sync.Once
 }
@@ -52,12 +55,15 @@ func Spawn(system *actor.ActorSystem, name string, cfg Config) (*Stack, error) {
 		cfg:     cfg,
 		logger:  cfg.logger().With("stack", name),
 		reg:     registry.New[transaction.Key](),
+		workers: newWorkers(),
 		stopped: make(chan struct{}),
 	}
 	props := actor.PropsFromProducer(func() actor.Actor { return &stackActor{s: s} },
-		actor.WithReceiverMiddleware(logPanics(s.logger)))
+		actor.WithReceiverMiddleware(logPanics(s.logger)),
+		actor.WithDispatcher(s.workers))
 	pid, err := system.Root.SpawnNamed(props, name)
 	if err != nil {
+		s.workers.close()
 		return nil, fmt.Errorf("sip: spawning stack %q: %w", name, err)
 	}
 	s.pid = pid
@@ -65,6 +71,7 @@ func Spawn(system *actor.ActorSystem, name string, cfg Config) (*Stack, error) {
 	res, err := system.Root.RequestFuture(pid, &startedQuery{}, requestTimeout).Result()
 	if err != nil {
 		system.Root.Stop(pid)
+		s.workers.close()
 		return nil, fmt.Errorf("sip: starting stack %q: %w", name, err)
 	}
 	ids := res.(*children)
@@ -140,7 +147,7 @@ func (a *stackActor) Receive(ctx actor.Context) {
 			return
 		}
 		props := actor.PropsFromProducer(func() actor.Actor { return &coreActor{core: m.core} },
-			actor.WithReceiverMiddleware(logPanics(s.logger)))
+			actor.WithReceiverMiddleware(logPanics(s.logger)), actor.WithDispatcher(s.workers))
 		pid, err := ctx.SpawnNamed(props, "core")
 		if err != nil {
 			ctx.Respond(fmt.Errorf("sip: spawning core: %w", err))
@@ -178,7 +185,10 @@ func (a *stackActor) Receive(ctx actor.Context) {
 	case *actor.Stopping:
 		a.stopping = true
 	case *actor.Stopped:
-		s.stopOnce.Do(func() { close(s.stopped) })
+		s.stopOnce.Do(func() {
+			s.workers.close()
+			close(s.stopped)
+		})
 	}
 }
 
@@ -186,9 +196,10 @@ func (a *stackActor) start(ctx actor.Context) {
 	s := a.s
 	tp := actor.PropsFromProducer(func() actor.Actor { return &transportsActor{} },
 		actor.WithSupervisor(&policyStrategy{policy: s.cfg.transportPolicy(), logger: s.logger}),
-		actor.WithReceiverMiddleware(logPanics(s.logger)))
+		actor.WithReceiverMiddleware(logPanics(s.logger)),
+		actor.WithDispatcher(s.workers))
 	a.transports, _ = ctx.SpawnNamed(tp, "transports")
-	mp := transaction.NewManager(transaction.Config{Timers: s.cfg.Timers, Registry: s.reg, Logger: s.logger})
+	mp := transaction.NewManager(transaction.Config{Timers: s.cfg.Timers, Registry: s.reg, Logger: s.logger, Dispatcher: s.workers})
 	a.manager, _ = ctx.SpawnNamed(mp, "transactions")
 }
 

@@ -229,7 +229,13 @@ func (b *base) wait(ctx actor.Context, k timerKind, d time.Duration) {
 // routes the response by its top Via (RFC 3261 §18.2.2). Transport errors
 // come back as *transport.SendError (§17.1.4, §17.2.4).
 func (b *base) send(ctx actor.Context, m *message.Message, dest netip.AddrPort) *transport.Outgoing {
-	out := &transport.Outgoing{Message: m, Dest: dest, ReplyTo: b.self}
+	return b.sendFrom(ctx, m, dest, b.self)
+}
+
+// sendFrom is send with transport errors going to replyTo: the manager,
+// for the last message of a transaction that it parks.
+func (b *base) sendFrom(ctx actor.Context, m *message.Message, dest netip.AddrPort, replyTo *actor.PID) *transport.Outgoing {
+	out := &transport.Outgoing{Message: m, Dest: dest, ReplyTo: replyTo}
 	if dest.IsValid() {
 		out.Host = b.host
 	} else {

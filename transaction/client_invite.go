@@ -3,6 +3,7 @@ package transaction
 import (
 	"log/slog"
 	"net/netip"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 
@@ -76,10 +77,13 @@ func (c *clientInvite) incoming(ctx actor.Context, resp *message.Message) {
 			// §17.1.1.2, §17.1.1.3: the transaction ACKs a non-2xx
 			// final response itself.
 			c.stopTimers()
-			c.ack(ctx, resp)
 			c.state = StateCompleted
+			d := c.env.timers.TimerD(c.reliable)
+			parked := c.ack(ctx, resp, d)
 			c.deliver(ctx, &ResponseEvent{Key: c.key, Response: resp})
-			c.wait(ctx, timerD, c.env.timers.TimerD(c.reliable))
+			if !parked {
+				c.wait(ctx, timerD, d)
+			}
 		}
 	case StateCompleted:
 		// §17.1.1.2: a retransmitted final response gets the ACK
@@ -94,16 +98,25 @@ func (c *clientInvite) incoming(ctx actor.Context, resp *message.Message) {
 	}
 }
 
-// ack builds the ACK of §17.1.1.3 and sends it where the INVITE went.
-func (c *clientInvite) ack(ctx actor.Context, resp *message.Message) {
+// ack builds the ACK of §17.1.1.3 and sends it where the INVITE went. With
+// a Timer D of d > 0 it parks the transaction first, whose record then
+// sends the ACK again for each retransmitted final response (park.go), and
+// reports true.
+func (c *clientInvite) ack(ctx actor.Context, resp *message.Message, d time.Duration) bool {
 	ack, err := message.NewAck(c.request, resp)
 	if err != nil {
 		c.env.log.Warn("sip: cannot build ACK", slog.String("key", c.key.String()), slog.Any("error", err))
 		c.out = nil
-		return
+		return false
+	}
+	c.request = nil
+	if d > 0 && c.dest.IsValid() {
+		c.parkAs(ctx, d, ack.Bytes(), c.dest)
+		c.out = c.sendFrom(ctx, ack, c.dest, ctx.Parent())
+		return true
 	}
 	c.out = c.send(ctx, ack, c.dest)
-	c.request = nil
+	return false
 }
 
 func (c *clientInvite) respond(actor.Context, *message.Message) {}

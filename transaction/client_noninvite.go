@@ -66,7 +66,7 @@ func (c *clientNonInvite) incoming(ctx actor.Context, resp *message.Message) {
 	c.state = StateCompleted
 	c.out = nil
 	c.deliver(ctx, &ResponseEvent{Key: c.key, Response: resp})
-	c.wait(ctx, timerK, c.env.timers.TimerK(c.reliable))
+	c.parkAs(ctx, c.env.timers.TimerK(c.reliable), nil, netip.AddrPort{})
 }
 
 func (c *clientNonInvite) respond(actor.Context, *message.Message) {}

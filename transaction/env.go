@@ -11,16 +11,17 @@ import (
 // env is what the manager and all its transactions share: the
 // configuration, read-only once the manager started.
 type env struct {
-	timers Timers
-	reg    *registry.Registry[Key]
-	log    *slog.Logger
+	timers     Timers
+	reg        *registry.Registry[Key]
+	dispatcher actor.Dispatcher
+	log        *slog.Logger
 	// hook, when set, sees every message a transaction receives before the
 	// transaction handles it. Tests use it to make a transaction panic.
 	hook func(k Key, msg any)
 }
 
 func newEnv(cfg Config) *env {
-	e := &env{timers: cfg.Timers, reg: cfg.Registry, log: cfg.Logger, hook: cfg.hook}
+	e := &env{timers: cfg.Timers, reg: cfg.Registry, log: cfg.Logger, hook: cfg.hook, dispatcher: cfg.Dispatcher}
 	if e.reg == nil {
 		e.reg = registry.New[Key]()
 	}

@@ -41,8 +41,19 @@ type fakeTransport struct {
 }
 
 func (f *fakeTransport) Receive(ctx actor.Context) {
-	out, ok := ctx.Message().(*transport.Outgoing)
-	if !ok {
+	var out *transport.Outgoing
+	switch msg := ctx.Message().(type) {
+	case *transport.Outgoing:
+		out = msg
+	case *transport.Datagram:
+		// A parked transaction's retransmission: recorded as the
+		// message it holds.
+		m, err := message.Parse(msg.Data)
+		if err != nil {
+			panic(fmt.Sprintf("a parked transaction sent bytes that do not parse: %v", err))
+		}
+		out = &transport.Outgoing{Message: m, Dest: msg.Dest}
+	default:
 		return
 	}
 	f.mu.Lock()
@@ -245,8 +256,10 @@ func (h *harness) events() []event {
 	return append([]event(nil), h.co.events...)
 }
 
+// is matches m, or the same bytes: a parked transaction retransmits what
+// it serialized (park.go).
 func is(m *message.Message) func(*message.Message) bool {
-	return func(x *message.Message) bool { return x == m }
+	return func(x *message.Message) bool { return x == m || bytes.Equal(x.Bytes(), m.Bytes()) }
 }
 
 func status(code int) func(*message.Message) bool {

@@ -80,7 +80,7 @@ func (s *serverInvite) incoming(ctx actor.Context, req *message.Message) {
 			s.stopTimers()
 			s.state = StateConfirmed
 			s.last = nil
-			s.wait(ctx, timerI, s.env.timers.TimerI(s.reliable))
+			s.parkAs(ctx, s.env.timers.TimerI(s.reliable), nil, netip.AddrPort{})
 		case StateAccepted:
 			// RFC 6026 §8.7: an ACK matching the transaction in
 			// Accepted (only an RFC 2543 peer's ACK of a 2xx can)

@@ -76,12 +76,34 @@ func (s *serverNonInvite) respond(ctx actor.Context, resp *message.Message) {
 		// discarded.
 		return
 	}
-	s.last = s.send(ctx, resp, netip.AddrPort{})
 	if resp.StatusCode < 200 {
+		s.last = s.send(ctx, resp, netip.AddrPort{})
 		s.state = StateProceeding
 		return
 	}
 	s.state = StateCompleted
 	s.request = nil
+	if d := s.env.timers.TimerJ(s.reliable); d > 0 {
+		if dest, ok := responseDest(resp); ok {
+			// The manager answers the retransmissions of Completed
+			// from now on, with these bytes (park.go).
+			s.parkAs(ctx, d, resp.Bytes(), dest)
+			s.last = s.sendFrom(ctx, resp, netip.AddrPort{}, ctx.Parent())
+			return
+		}
+	}
+	s.last = s.send(ctx, resp, netip.AddrPort{})
 	s.wait(ctx, timerJ, s.env.timers.TimerJ(s.reliable))
+}
+
+// responseDest returns where a response goes over UDP when its top Via
+// names an IP address (RFC 3261 §18.2.2, RFC 3581 §4): a host name there
+// is resolved by the transport at each send instead.
+func responseDest(resp *message.Message) (netip.AddrPort, bool) {
+	host, port := transport.ResponseTarget(resp.TopVia())
+	ip, err := netip.ParseAddr(host)
+	if err != nil || port <= 0 || port > 65535 {
+		return netip.AddrPort{}, false
+	}
+	return netip.AddrPortFrom(ip.Unmap(), uint16(port)), true
 }

@@ -56,6 +56,17 @@ type Outgoing struct {
 	ReplyTo *actor.PID
 }
 
+// Datagram asks a datagram transport (UDP) to write Data, a message that
+// was serialized before, to Dest as it is. A transaction in a wait state
+// retransmits so (RFC 3261 §17.1.1.2, §17.2.2): it keeps the bytes it sent,
+// a few hundred, rather than the parsed messages. A failure is counted in
+// Stats and logged; nobody is told, as for any retransmission lost on the
+// way. Stream transports ignore it: they never retransmit.
+type Datagram struct {
+	Data []byte
+	Dest netip.AddrPort
+}
+
 // SendError reports a message that a transport failed to write.
 type SendError struct {
 	Message *message.Message

@@ -129,6 +129,12 @@ func (u *udpTransport) Receive(c actor.Context) {
 	switch msg := c.Message().(type) {
 	case *Outgoing:
 		u.send(msg)
+	case *Datagram:
+		if u.conn == nil {
+			u.fail(nil, nil, net.ErrClosed)
+			return
+		}
+		u.write(nil, nil, msg.Data, msg.Dest)
 	case *actor.Started:
 		u.start(c)
 	case *actor.Stopping, *actor.Restarting, *actor.Stopped:
@@ -242,28 +248,28 @@ func (u *udpTransport) close() {
 // says (RFC 3261 §18.2.2, RFC 3581 §4).
 func (u *udpTransport) send(o *Outgoing) {
 	if u.conn == nil {
-		u.fail(o, net.ErrClosed)
+		u.fail(o.ReplyTo, o.Message, net.ErrClosed)
 		return
 	}
 	if o.Message == nil {
-		u.fail(o, fmt.Errorf("%w: no message", ErrNoDestination))
+		u.fail(o.ReplyTo, nil, fmt.Errorf("%w: no message", ErrNoDestination))
 		return
 	}
 	dest := o.Dest
 	if !dest.IsValid() {
 		if o.Message.IsRequest() {
-			u.fail(o, fmt.Errorf("%w: request without Dest", ErrNoDestination))
+			u.fail(o.ReplyTo, o.Message, fmt.Errorf("%w: request without Dest", ErrNoDestination))
 			return
 		}
 		host, port := ResponseTarget(o.Message.TopVia())
 		if host == "" {
-			u.fail(o, fmt.Errorf("%w: response without Via", ErrNoDestination))
+			u.fail(o.ReplyTo, o.Message, fmt.Errorf("%w: response without Via", ErrNoDestination))
 			return
 		}
 		ip, err := netip.ParseAddr(host)
 		switch {
 		case port <= 0 || port > 65535:
-			u.fail(o, fmt.Errorf("%w: port %d", ErrNoAddress, port))
+			u.fail(o.ReplyTo, o.Message, fmt.Errorf("%w: port %d", ErrNoAddress, port))
 			return
 		case err != nil:
 			u.sendLater(o, host, port) // a name: resolve it off the actor
@@ -278,7 +284,7 @@ func (u *udpTransport) send(o *Outgoing) {
 	if cap(b) <= maxDatagram+1024 {
 		u.wbuf = b[:0]
 	}
-	u.write(o, b, dest)
+	u.write(o.ReplyTo, o.Message, b, dest)
 }
 
 // sendLater resolves host in a goroutine, which then writes the response:
@@ -295,37 +301,38 @@ func (u *udpTransport) sendLater(o *Outgoing, host string, port int) {
 		defer cancel()
 		dest, err := Resolve(ctx, u.cfg.Resolver, host, port, preferV6)
 		if err != nil {
-			u.fail(o, err)
+			u.fail(o.ReplyTo, o.Message, err)
 			return
 		}
-		u.write(o, b, dest)
+		u.write(o.ReplyTo, o.Message, b, dest)
 	})
 }
 
-// write writes one datagram; it runs in the actor or in a lookup goroutine.
-func (u *udpTransport) write(o *Outgoing, b []byte, dest netip.AddrPort) {
+// write writes one datagram, m serialized; it runs in the actor or in a
+// lookup goroutine. A failure goes to replyTo, when set.
+func (u *udpTransport) write(replyTo *actor.PID, m *message.Message, b []byte, dest netip.AddrPort) {
 	if len(b) > maxDatagram {
-		u.fail(o, fmt.Errorf("%w: %d bytes", ErrMessageTooLarge, len(b)))
+		u.fail(replyTo, m, fmt.Errorf("%w: %d bytes", ErrMessageTooLarge, len(b)))
 		return
 	}
 	if u.local.Addr().Is4() {
 		dest = netip.AddrPortFrom(dest.Addr().Unmap(), dest.Port())
 	}
 	if _, err := u.conn.WriteToUDPAddrPort(b, dest); err != nil {
-		u.fail(o, err)
+		u.fail(replyTo, m, err)
 		return
 	}
 	u.stats.Sent.Add(1)
 }
 
-// fail counts a message that could not be written and reports it to
-// o.ReplyTo (RFC 3261 §17.1.4, §17.2.4). It may run outside the actor, so it
-// sends through the root context.
-func (u *udpTransport) fail(o *Outgoing, err error) {
+// fail counts message m that could not be written and reports it to
+// replyTo, when set (RFC 3261 §17.1.4, §17.2.4). It may run outside the
+// actor, so it sends through the root context.
+func (u *udpTransport) fail(replyTo *actor.PID, m *message.Message, err error) {
 	u.stats.SendErrors.Add(1)
 	u.log.Debug("sip: UDP send failed", "local", u.local, "error", err)
-	if o.ReplyTo != nil {
-		u.system.Root.Send(o.ReplyTo, &SendError{Message: o.Message, Err: err})
+	if replyTo != nil {
+		u.system.Root.Send(replyTo, &SendError{Message: m, Err: err})
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -21,6 +22,7 @@ func main() {
 	certFile := flag.String("cert", "", "PEM certificate `file` for tls: and wss: (default: a self-signed one made at start)")
 	keyFile := flag.String("key", "", "PEM private key `file` of -cert")
 	verbose := flag.Bool("v", false, "log at debug level")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile to `file` until the server stops")
 	flag.Parse()
 	level := slog.LevelInfo
 	if *verbose {
@@ -29,8 +31,21 @@ func main() {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			logger.Error("echo failed", "error", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(ctx, options{listen: *listen, cert: *certFile, key: *keyFile}, logger); err != nil {
 		logger.Error("echo failed", "error", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
