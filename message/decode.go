@@ -270,6 +270,20 @@ func (d *decoder) parseField(field string, folded bool, line int) error {
 		d.addHeader(spec.name, nil, compact, false)
 		return nil
 	}
+	switch spec.kind {
+	case kindToken:
+		if spec.list && d.fastTokens(spec.name, value, compact) {
+			return nil
+		}
+	case kindNameAddr, kindContact, kindInfo:
+		if d.fastAddresses(spec, value, compact) {
+			return nil
+		}
+	case kindVia:
+		if d.fastVias(spec, value, compact) {
+			return nil
+		}
+	}
 	if !spec.list {
 		v, err := d.parseValue(spec, value)
 		if err != nil {

@@ -87,6 +87,11 @@ func ParseURI(s string) (*URI, error) {
 // it was.
 func parseURI(s string, u *URI, pb *[]Param) error {
 	start := len(*pb)
+	if fastSIPURI(s, u, pb) {
+		return nil
+	}
+	clear((*pb)[start:])
+	*pb = (*pb)[:start]
 	err := parseURIInto(s, u, pb)
 	if err != nil {
 		*u = URI{}

@@ -46,13 +46,16 @@ func (f *fakeTransport) Receive(ctx actor.Context) {
 	case *transport.Outgoing:
 		out = msg
 	case *transport.Datagram:
-		// A parked transaction's retransmission: recorded as the
-		// message it holds.
+		// Bytes serialized for parking: recorded as the message they
+		// hold.
 		m, err := message.Parse(msg.Data)
 		if err != nil {
 			panic(fmt.Sprintf("a parked transaction sent bytes that do not parse: %v", err))
 		}
-		out = &transport.Outgoing{Message: m, Dest: msg.Dest}
+		if msg.Message != nil {
+			m = msg.Message
+		}
+		out = &transport.Outgoing{Message: m, Dest: msg.Dest, ReplyTo: msg.ReplyTo}
 	default:
 		return
 	}

@@ -16,8 +16,9 @@ type serverNonInvite struct {
 	base
 	request *message.Message
 	// last is the last response sent, which a retransmitted request gets
-	// again in Proceeding and Completed.
-	last *transport.Outgoing
+	// again in Proceeding and Completed: a *transport.Outgoing, or a
+	// *transport.Datagram once serialized for parking.
+	last any
 	// auto is the status code the stack answers with itself (a CANCEL:
 	// 200, or 481 when it matches no INVITE, RFC 3261 §9.2); 0 passes
 	// the request to the core instead.
@@ -87,8 +88,13 @@ func (s *serverNonInvite) respond(ctx actor.Context, resp *message.Message) {
 		if dest, ok := responseDest(resp); ok {
 			// The manager answers the retransmissions of Completed
 			// from now on, with these bytes (park.go).
-			s.parkAs(ctx, d, resp.Bytes(), dest)
-			s.last = s.sendFrom(ctx, resp, netip.AddrPort{}, ctx.Parent())
+			data := resp.Bytes()
+			s.parkAs(ctx, d, data, dest)
+			// Sent as the bytes just made: the transport need not
+			// serialize the response a second time.
+			dg := &transport.Datagram{Data: data, Dest: dest, Message: resp, ReplyTo: ctx.Parent()}
+			ctx.Send(s.transport, dg)
+			s.last = dg
 			return
 		}
 	}

@@ -61,10 +61,14 @@ type Outgoing struct {
 // retransmits so (RFC 3261 §17.1.1.2, §17.2.2): it keeps the bytes it sent,
 // a few hundred, rather than the parsed messages. A failure is counted in
 // Stats and logged; nobody is told, as for any retransmission lost on the
-// way. Stream transports ignore it: they never retransmit.
+// way, unless ReplyTo is set: it then gets a *SendError with Message, the
+// message that Data holds. Stream transports ignore a Datagram: they never
+// retransmit.
 type Datagram struct {
-	Data []byte
-	Dest netip.AddrPort
+	Data    []byte
+	Dest    netip.AddrPort
+	Message *message.Message
+	ReplyTo *actor.PID
 }
 
 // SendError reports a message that a transport failed to write.

@@ -131,10 +131,10 @@ func (u *udpTransport) Receive(c actor.Context) {
 		u.send(msg)
 	case *Datagram:
 		if u.conn == nil {
-			u.fail(nil, nil, net.ErrClosed)
+			u.fail(msg.ReplyTo, msg.Message, net.ErrClosed)
 			return
 		}
-		u.write(nil, nil, msg.Data, msg.Dest)
+		u.write(msg.ReplyTo, msg.Message, msg.Data, msg.Dest)
 	case *actor.Started:
 		u.start(c)
 	case *actor.Stopping, *actor.Restarting, *actor.Stopped:
