@@ -31,7 +31,8 @@ const (
 	timerTrying
 	// timerUnanswered bounds how long a server non-INVITE transaction
 	// waits for its core: 64*T1+T4, after the client has given up
-	// (Timer F) and its last retransmission has left the network.
+	// (Timer F) and its last retransmission has left the network. The
+	// manager runs it, in a queue shared by all, and sends unanswered.
 	timerUnanswered
 )
 
@@ -46,6 +47,12 @@ func (k timerKind) slot() int {
 	}
 	return 1
 }
+
+// unanswered is what the manager sends a server non-INVITE transaction
+// whose timerUnanswered is due.
+type unanswered struct{}
+
+var unansweredMsg = &unanswered{}
 
 // timeout is the message a timer sends to its transaction when it fires.
 // seq tells a live timer from one stopped after it had already fired,
@@ -135,6 +142,10 @@ func (b *base) receive(ctx actor.Context, m machine) {
 	case *timeout:
 		if b.state != StateTerminated && b.expired(msg) {
 			m.fire(ctx, msg.kind)
+		}
+	case *unanswered:
+		if b.state != StateTerminated {
+			m.fire(ctx, timerUnanswered)
 		}
 	case *Respond:
 		if msg.Response == nil || !msg.Response.IsResponse() {

@@ -219,7 +219,16 @@ func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
 	if req.Method == message.MethodInvite {
 		m.spawn(ctx, key, &serverInvite{base: base, request: req})
 	} else {
-		m.spawn(ctx, key, &serverNonInvite{base: base, request: req})
+		pid := m.spawn(ctx, key, &serverNonInvite{base: base, request: req})
+		// RFC 3261 gives Trying and Proceeding no timer; but once the
+		// client's Timer F (64*T1) has fired nobody waits for an answer,
+		// and a core that never answers must not keep the transaction
+		// forever. T4 more (a message's lifetime in the network,
+		// §17.1.2.2) lets the client's last retransmission arrive while
+		// the transaction still absorbs it: ending at exactly 64*T1 would
+		// make a late one a new request for the core.
+		d := m.env.timers.TimerF() + m.env.timers.t4()
+		m.queueFor(d).push(ctx, m, waitEntry{id: pid.Id, at: time.Since(m.epoch) + d})
 	}
 }
 
@@ -312,7 +321,7 @@ func (m *manager) startClient(ctx actor.Context, sc *StartClient) {
 }
 
 // spawn starts transaction tx as a child and registers it.
-func (m *manager) spawn(ctx actor.Context, key Key, tx actor.Actor) {
+func (m *manager) spawn(ctx actor.Context, key Key, tx actor.Actor) *actor.PID {
 	m.next = tx
 	pid := ctx.Spawn(m.txProps)
 	m.next = nil
@@ -332,6 +341,7 @@ func (m *manager) spawn(ctx actor.Context, key Key, tx actor.Actor) {
 		m.pending[pid.Id] = struct{}{}
 		ctx.Send(pid, settleQueryMsg)
 	}
+	return pid
 }
 
 func (m *manager) terminated(who *actor.PID) {

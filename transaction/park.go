@@ -81,9 +81,12 @@ func (b *base) parkAs(ctx actor.Context, d time.Duration, data []byte, dest neti
 	})
 }
 
-// waitQueue expires the records parked for one duration. They are parked in
-// time order and all wait the same, so a FIFO is a timer wheel with one
-// slot: one runtime timer serves the whole queue.
+// waitQueue runs the timers of one duration: the wait timers of the
+// records parked for it, and timerUnanswered. Entries come in time order
+// and all wait the same, so a FIFO is a timer wheel with one slot: one
+// runtime timer serves the whole queue, where a timer per transaction would
+// cost an allocation and, once stopped, keep the actor's memory in the
+// runtime's timer heap until the heap is next cleaned.
 type waitQueue struct {
 	d       time.Duration
 	entries []waitEntry
@@ -91,8 +94,12 @@ type waitQueue struct {
 	timer   *time.Timer
 }
 
+// A waitEntry is a parked record, or the Id of a live server non-INVITE
+// transaction whose timerUnanswered it runs (an Id rather than a PID,
+// which would keep the actor's memory until the entry is due).
 type waitEntry struct {
 	rec *parked
+	id  string
 	// at is when rec expires, as time since the manager's epoch.
 	at time.Duration
 }
@@ -117,7 +124,7 @@ func (m *manager) park(ctx actor.Context, p *park) {
 	// core sends for it is discarded here (§17.2.2), not refused by Send.
 	m.env.reg.PutTransaction(key, ctx.Self())
 	m.parked[key] = p.rec
-	m.queueFor(p.wait).push(ctx, m, p.rec, time.Since(m.epoch)+p.wait)
+	m.queueFor(p.wait).push(ctx, m, waitEntry{rec: p.rec, at: time.Since(m.epoch) + p.wait})
 	ctx.Poison(p.who)
 }
 
@@ -132,10 +139,10 @@ func (m *manager) queueFor(d time.Duration) *waitQueue {
 	return q
 }
 
-func (q *waitQueue) push(ctx actor.Context, m *manager, rec *parked, at time.Duration) {
-	q.entries = append(q.entries, waitEntry{rec: rec, at: at})
+func (q *waitQueue) push(ctx actor.Context, m *manager, e waitEntry) {
+	q.entries = append(q.entries, e)
 	if q.timer == nil {
-		q.arm(ctx, m, at)
+		q.arm(ctx, m, e.at)
 	}
 }
 
@@ -150,11 +157,20 @@ func (m *manager) sweep(ctx actor.Context, q *waitQueue) {
 	q.timer = nil
 	now := time.Since(m.epoch)
 	for q.head < len(q.entries) && q.entries[q.head].at <= now {
-		rec := q.entries[q.head].rec
+		e := q.entries[q.head]
 		q.entries[q.head] = waitEntry{}
 		q.head++
-		if m.parked[rec.key] == rec {
-			m.unpark(ctx, rec)
+		switch {
+		case e.rec != nil:
+			if m.parked[e.rec.key] == e.rec {
+				m.unpark(ctx, e.rec)
+			}
+		default:
+			if key, ok := m.keys[e.id]; ok {
+				if pid := m.txs[key]; pid != nil && pid.Id == e.id {
+					ctx.Send(pid, unansweredMsg)
+				}
+			}
 		}
 	}
 	if q.head > len(q.entries)/2 {

@@ -36,14 +36,8 @@ func (s *serverNonInvite) Receive(ctx actor.Context) { s.receive(ctx, s) }
 func (s *serverNonInvite) started(ctx actor.Context) {
 	s.state = StateTrying
 	if s.auto == 0 {
-		// RFC 3261 gives Trying and Proceeding no timer; but once the
-		// client's Timer F (64*T1) has fired nobody waits for an answer,
-		// and a core that never answers must not keep the transaction
-		// forever. T4 more (a message's lifetime in the network, §17.1.2.2)
-		// lets the client's last retransmission arrive while the
-		// transaction still absorbs it: ending at exactly 64*T1 would make
-		// a late one a new request for the core.
-		s.startTimer(ctx, timerUnanswered, s.env.timers.TimerF()+s.env.timers.t4())
+		// The manager bounds how long the core may take (see
+		// timerUnanswered).
 		s.deliver(ctx, &RequestEvent{Key: s.key, Request: s.request})
 		return
 	}
