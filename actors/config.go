@@ -18,6 +18,17 @@ type Config struct {
 	Timers transaction.Timers
 	// Limits bound what the transports accept (message size, headers, ...).
 	Limits message.Limits
+	// MaxTransactions bounds the transactions the stack holds at once, live
+	// or in a wait state: past it, requests that would start a server
+	// transaction get a stateless 503 with a Retry-After of
+	// OverloadRetryAfter, and Send of a request fails through the core
+	// with transaction.ErrOverloaded. A transaction waiting in Completed
+	// takes under 1 KB (BENCHMARKS.md), so the bound is a memory budget.
+	// 0 means transaction.DefaultMaxTransactions; negative, no bound.
+	MaxTransactions int
+	// OverloadRetryAfter is the Retry-After of those 503s; 0 means
+	// transaction.DefaultOverloadRetryAfter.
+	OverloadRetryAfter time.Duration
 	// Logger receives the stack's logs; nil discards them.
 	Logger *slog.Logger
 	// Resolver resolves host names of destinations; nil uses

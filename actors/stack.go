@@ -199,7 +199,10 @@ func (a *stackActor) start(ctx actor.Context) {
 		actor.WithReceiverMiddleware(logPanics(s.logger)),
 		actor.WithDispatcher(s.workers))
 	a.transports, _ = ctx.SpawnNamed(tp, "transports")
-	mp := transaction.NewManager(transaction.Config{Timers: s.cfg.Timers, Registry: s.reg, Logger: s.logger, Dispatcher: s.workers})
+	mp := transaction.NewManager(transaction.Config{
+		Timers: s.cfg.Timers, Registry: s.reg, Logger: s.logger, Dispatcher: s.workers,
+		MaxTransactions: s.cfg.MaxTransactions, OverloadRetryAfter: s.cfg.OverloadRetryAfter,
+	})
 	a.manager, _ = ctx.SpawnNamed(mp, "transactions")
 }
 

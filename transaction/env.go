@@ -2,6 +2,7 @@ package transaction
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 
@@ -14,7 +15,11 @@ type env struct {
 	timers     Timers
 	reg        *registry.Registry[Key]
 	dispatcher actor.Dispatcher
-	log        *slog.Logger
+	// maxTransactions is Config.MaxTransactions with its default; <= 0
+	// means no bound.
+	maxTransactions int
+	retryAfter      time.Duration
+	log             *slog.Logger
 	// hook, when set, sees every message a transaction receives before the
 	// transaction handles it. Tests use it to make a transaction panic.
 	hook func(k Key, msg any)
@@ -22,6 +27,13 @@ type env struct {
 
 func newEnv(cfg Config) *env {
 	e := &env{timers: cfg.Timers, reg: cfg.Registry, log: cfg.Logger, hook: cfg.hook, dispatcher: cfg.Dispatcher}
+	switch {
+	case cfg.MaxTransactions == 0:
+		e.maxTransactions = DefaultMaxTransactions
+	case cfg.MaxTransactions > 0:
+		e.maxTransactions = cfg.MaxTransactions
+	}
+	e.retryAfter = orDefault(cfg.OverloadRetryAfter, DefaultOverloadRetryAfter)
 	if e.reg == nil {
 		e.reg = registry.New[Key]()
 	}
@@ -42,6 +54,11 @@ func (e *env) deliver(ctx actor.Context, ev any) {
 		return
 	}
 	ctx.Send(core, ev)
+}
+
+// overloadRetryAfter is the Retry-After of a 503 for overload, in seconds.
+func (e *env) overloadRetryAfter() int {
+	return int((e.retryAfter + time.Second - 1) / time.Second)
 }
 
 func eventName(ev any) string {

@@ -19,6 +19,9 @@ var (
 	ErrExists = errors.New("sip: transaction already exists")
 	// ErrNoTransport is the error of a StartClient without a transport.
 	ErrNoTransport = errors.New("sip: no transport")
+	// ErrOverloaded is the error of a StartClient refused because the
+	// manager holds Config.MaxTransactions transactions already.
+	ErrOverloaded = errors.New("sip: too many transactions")
 )
 
 // errUnknownTransport stands for a transport error that came without one.

@@ -13,6 +13,13 @@ import (
 	"github.com/sippet-go/sippet/transport"
 )
 
+// DefaultMaxTransactions is the default of Config.MaxTransactions: about
+// 1 GB of transactions in a wait state, at under 1 KB each.
+const DefaultMaxTransactions = 1 << 20
+
+// DefaultOverloadRetryAfter is the default of Config.OverloadRetryAfter.
+const DefaultOverloadRetryAfter = 5 * time.Second
+
 // Config configures a transaction manager. The zero value is usable: it
 // means the default timers, a private registry (so no core: events are
 // dropped) and no logging.
@@ -25,9 +32,22 @@ type Config struct {
 	Registry *registry.Registry[Key]
 	// Logger receives the layer's logs; nil discards them.
 	Logger *slog.Logger
-	// Dispatcher runs the mailboxes of the manager and its transactions;
-	// nil means protoactor's default, a goroutine per run.
+	// Dispatcher runs the mailbox of the manager; nil means protoactor's
+	// default, a goroutine per run.
 	Dispatcher actor.Dispatcher
+	// MaxTransactions bounds the transactions the manager holds at once,
+	// live or in a wait state; 0 means DefaultMaxTransactions, a negative
+	// value no bound. Past it a request that would start a server
+	// transaction is answered 503 (Service Unavailable) with a Retry-After
+	// of OverloadRetryAfter, statelessly (RFC 3261 §21.5.4), and
+	// StartClient fails with ErrOverloaded: under sustained overload the
+	// stack's memory stays bounded instead of growing with the load. ACK
+	// and CANCEL are never refused.
+	MaxTransactions int
+	// OverloadRetryAfter is the Retry-After of the 503s sent past
+	// MaxTransactions, rounded up to whole seconds; 0 means
+	// DefaultOverloadRetryAfter.
+	OverloadRetryAfter time.Duration
 
 	// hook is a test hook: see env.hook.
 	hook func(k Key, msg any)
@@ -212,7 +232,11 @@ func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
 		return
 	}
 	if m.draining {
-		m.refuse(ctx, in)
+		m.refuse(ctx, in, m.retryAfter)
+		return
+	}
+	if m.full() {
+		m.refuse(ctx, in, m.env.overloadRetryAfter())
 		return
 	}
 	base := base{env: m.env, key: key, reliable: in.Reliable, transport: in.Transport, source: in.Source}
@@ -251,14 +275,21 @@ func (m *manager) cancel(ctx actor.Context, in *transport.Incoming, key Key) {
 	m.spawn(ctx, key, tx)
 }
 
-// refuse answers a request that would start a transaction while draining.
-func (m *manager) refuse(ctx actor.Context, in *transport.Incoming) {
+// full reports whether the manager holds MaxTransactions transactions.
+func (m *manager) full() bool {
+	limit := m.env.maxTransactions
+	return limit > 0 && len(m.txs)+len(m.parked) >= limit
+}
+
+// refuse answers a request that would start a transaction while draining
+// or overloaded: 503, with a Retry-After of retryAfter seconds when > 0.
+func (m *manager) refuse(ctx actor.Context, in *transport.Incoming, retryAfter int) {
 	if in.Transport == nil {
 		return
 	}
 	resp := message.NewResponse(in.Message, message.StatusServiceUnavailable, "")
-	if m.retryAfter > 0 {
-		resp.Headers.Add(message.HeaderRetryAfter, &message.Interval{Seconds: m.retryAfter})
+	if retryAfter > 0 {
+		resp.Headers.Add(message.HeaderRetryAfter, &message.Interval{Seconds: retryAfter})
 	}
 	ctx.Send(in.Transport, &transport.Outgoing{Message: resp, Source: in.Source})
 }
@@ -310,6 +341,10 @@ func (m *manager) startClient(ctx actor.Context, sc *StartClient) {
 	}
 	if _, ok := m.txs[key]; ok || m.parked[key] != nil {
 		m.env.deliver(ctx, &ErrorEvent{Key: key, Err: fmt.Errorf("%w: %s", ErrExists, key)})
+		return
+	}
+	if m.full() {
+		m.env.deliver(ctx, &ErrorEvent{Key: key, Err: ErrOverloaded})
 		return
 	}
 	base := base{env: m.env, key: key, reliable: sc.Reliable, transport: sc.Transport, host: sc.Host}
