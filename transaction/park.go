@@ -88,10 +88,21 @@ func (b *base) parkAs(ctx actor.Context, d time.Duration, data []byte, dest neti
 // cost an allocation and, once stopped, keep the actor's memory in the
 // runtime's timer heap until the heap is next cleaned.
 type waitQueue struct {
-	d       time.Duration
-	entries []waitEntry
-	head    int
-	timer   *time.Timer
+	d time.Duration
+	// The FIFO is a list of fixed blocks rather than a slice: with a
+	// million entries a slice would be copied whole each time it grows.
+	head, tail *waitBlock
+	timer      *time.Timer
+}
+
+// waitBlockSize is the number of entries in a block of a waitQueue.
+const waitBlockSize = 256
+
+type waitBlock struct {
+	entries [waitBlockSize]waitEntry
+	// r is the next entry to pop, w the next to push.
+	r, w int
+	next *waitBlock
 }
 
 // A waitEntry is a parked record, or the Id of a live server non-INVITE
@@ -140,9 +151,40 @@ func (m *manager) queueFor(d time.Duration) *waitQueue {
 }
 
 func (q *waitQueue) push(ctx actor.Context, m *manager, e waitEntry) {
-	q.entries = append(q.entries, e)
+	if q.tail == nil || q.tail.w == waitBlockSize {
+		b := new(waitBlock)
+		if q.tail == nil {
+			q.head = b
+		} else {
+			q.tail.next = b
+		}
+		q.tail = b
+	}
+	q.tail.entries[q.tail.w] = e
+	q.tail.w++
 	if q.timer == nil {
 		q.arm(ctx, m, e.at)
+	}
+}
+
+// peek returns the oldest entry, if any.
+func (q *waitQueue) peek() (waitEntry, bool) {
+	if q.head == nil || q.head.r == q.head.w {
+		return waitEntry{}, false
+	}
+	return q.head.entries[q.head.r], true
+}
+
+// pop removes the oldest entry, which must exist.
+func (q *waitQueue) pop() {
+	b := q.head
+	b.entries[b.r] = waitEntry{}
+	b.r++
+	if b.r == waitBlockSize {
+		q.head = b.next
+		if q.head == nil {
+			q.tail = nil
+		}
 	}
 }
 
@@ -156,10 +198,12 @@ func (q *waitQueue) arm(ctx actor.Context, m *manager, at time.Duration) {
 func (m *manager) sweep(ctx actor.Context, q *waitQueue) {
 	q.timer = nil
 	now := time.Since(m.epoch)
-	for q.head < len(q.entries) && q.entries[q.head].at <= now {
-		e := q.entries[q.head]
-		q.entries[q.head] = waitEntry{}
-		q.head++
+	for {
+		e, ok := q.peek()
+		if !ok || e.at > now {
+			break
+		}
+		q.pop()
 		switch {
 		case e.rec != nil:
 			if m.parked[e.rec.key] == e.rec {
@@ -173,14 +217,8 @@ func (m *manager) sweep(ctx actor.Context, q *waitQueue) {
 			}
 		}
 	}
-	if q.head > len(q.entries)/2 {
-		// Reuse the front half rather than growing for ever.
-		n := copy(q.entries, q.entries[q.head:])
-		clear(q.entries[n:])
-		q.entries, q.head = q.entries[:n], 0
-	}
-	if q.head < len(q.entries) {
-		q.arm(ctx, m, max(q.entries[q.head].at, now+sweepGap))
+	if e, ok := q.peek(); ok {
+		q.arm(ctx, m, max(e.at, now+sweepGap))
 	}
 }
 

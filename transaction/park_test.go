@@ -2,6 +2,7 @@ package transaction
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -121,5 +122,28 @@ func TestMaxTransactions(t *testing.T) {
 		h.at(33 * time.Second) // Timer J ended the first
 		h.in(third, false)
 		assert.True(t, h.alive(serverKey(t, third)), "room again")
+	})
+}
+
+// Parked transactions expire in the order they were parked, each at its own
+// Timer J, across the blocks of the manager's queue.
+func TestParkedExpireInOrder(t *testing.T) {
+	bubble(t, Config{}, func(t *testing.T, h *harness) {
+		const n = 2*waitBlockSize + 10
+		keys := make([]Key, n)
+		for i := range n {
+			req := request(t, message.MethodOptions, fmt.Sprintf("z9hG4bKq%d", i))
+			keys[i] = serverKey(t, req)
+			h.in(req, false)
+			h.respond(message.NewResponse(req, message.StatusOK, ""))
+			h.at(time.Duration(i+1) * 10 * time.Millisecond)
+		}
+		require.Equal(t, n, h.reg.TransactionCount())
+		// The i-th was parked at i*10 ms and ends 32 s later.
+		for _, i := range []int{0, waitBlockSize - 1, waitBlockSize, n - 1} {
+			at := 32*time.Second + time.Duration(i)*10*time.Millisecond
+			h.endsAt(keys[i], at)
+			assert.Equal(t, n-i-1, h.reg.TransactionCount(), "at %v", at)
+		}
 	})
 }
