@@ -22,6 +22,9 @@ import (
 // message.Limits' default MaxMessageSize is the same).
 const maxDatagram = 65535
 
+// DefaultUDPReadBuffer is the default of UDPConfig.ReadBuffer.
+const DefaultUDPReadBuffer = 4 << 20
+
 // DefaultResolveTimeout bounds the lookup of a host name found in the Via of
 // a response (a maddr, or a sent-by without received).
 const DefaultResolveTimeout = 2 * time.Second
@@ -65,6 +68,14 @@ type UDPConfig struct {
 	Logger *slog.Logger
 	// Stats, when set, counts what the transport does; it may be shared.
 	Stats *Stats
+	// ReadBuffer is the size asked for the socket's receive buffer
+	// (SO_RCVBUF), which holds the datagrams that arrive while the reader
+	// is busy: the kernel's default, about 200 KB, overflows when a few
+	// hundred requests arrive at once, and each datagram dropped there
+	// costs its sender a retransmission 500 ms later. The kernel caps it
+	// (net.core.rmem_max on Linux). 0 means DefaultUDPReadBuffer; a
+	// negative value keeps the kernel's default.
+	ReadBuffer int
 	// Bound, when set, is called from the actor each time it has tried to
 	// bind its socket: with the transport as registered, or with the error
 	// that is about to fail the actor. It lets a caller wait for the socket
@@ -163,6 +174,9 @@ func (u *udpTransport) start(c actor.Context) {
 		panic(err)
 	}
 	u.conn = conn
+	if err := setReadBuffer(conn, u.cfg.ReadBuffer); err != nil {
+		u.log.Debug("sip: UDP receive buffer not set", "size", u.cfg.ReadBuffer, "error", err)
+	}
 	u.local = conn.LocalAddr().(*net.UDPAddr).AddrPort()
 	u.local = netip.AddrPortFrom(u.local.Addr().Unmap(), u.local.Port())
 	u.host = u.cfg.Host
@@ -216,6 +230,17 @@ func listenUDP(addr string) (*net.UDPConn, error) {
 		return nil, fmt.Errorf("sip: UDP transport %q: %w", addr, err)
 	}
 	return conn, nil
+}
+
+// setReadBuffer applies UDPConfig.ReadBuffer to conn.
+func setReadBuffer(conn *net.UDPConn, size int) error {
+	switch {
+	case size < 0:
+		return nil
+	case size == 0:
+		size = DefaultUDPReadBuffer
+	}
+	return conn.SetReadBuffer(size)
 }
 
 // hostOf writes an address as a sent-by host: IPv6 in brackets (RFC 3261
