@@ -131,21 +131,26 @@ type udpTransport struct {
 	lookups sync.WaitGroup
 	cancel  context.CancelFunc
 	ctx     context.Context
-	// wbuf is reused to serialize messages, which are written one at a time.
-	wbuf []byte
+	// writer writes batches on conn; batch holds the datagrams that wait
+	// (udp_batch.go).
+	writer batchWriter
+	batch  batch
 }
 
 // Receive implements actor.Actor.
 func (u *udpTransport) Receive(c actor.Context) {
 	switch msg := c.Message().(type) {
 	case *Outgoing:
-		u.send(msg)
+		u.send(c, msg)
 	case *Datagram:
 		if u.conn == nil {
 			u.fail(msg.ReplyTo, msg.Message, net.ErrClosed)
 			return
 		}
-		u.write(msg.ReplyTo, msg.Message, msg.Data, msg.Dest)
+		u.enqueue(c, msg.ReplyTo, msg.Message, msg.Data, msg.Dest)
+	case *flushBatch:
+		u.batch.flushing = false
+		u.flush()
 	case *actor.Started:
 		u.start(c)
 	case *actor.Stopping, *actor.Restarting, *actor.Stopped:
@@ -179,6 +184,7 @@ func (u *udpTransport) start(c actor.Context) {
 	}
 	u.local = conn.LocalAddr().(*net.UDPAddr).AddrPort()
 	u.local = netip.AddrPortFrom(u.local.Addr().Unmap(), u.local.Port())
+	u.writer = newBatchWriter(conn, u.local)
 	u.host = u.cfg.Host
 	if u.host == "" {
 		u.host = hostOf(u.local.Addr())
@@ -258,6 +264,7 @@ func (u *udpTransport) close() {
 	if u.conn == nil {
 		return
 	}
+	u.flush() // what was accepted is written
 	u.conn.Close()
 	u.cancel()
 	<-u.reader
@@ -271,7 +278,7 @@ func (u *udpTransport) close() {
 
 // send writes o.Message: a request to o.Dest, a response where its top Via
 // says (RFC 3261 §18.2.2, RFC 3581 §4).
-func (u *udpTransport) send(o *Outgoing) {
+func (u *udpTransport) send(c actor.Context, o *Outgoing) {
 	if u.conn == nil {
 		u.fail(o.ReplyTo, o.Message, net.ErrClosed)
 		return
@@ -305,11 +312,7 @@ func (u *udpTransport) send(o *Outgoing) {
 	// A request above 1300 bytes should go over a congestion-controlled
 	// transport (RFC 3261 §18.1.1); without a stream transport yet it still
 	// goes over UDP, which carries up to 65 535 bytes.
-	b := o.Message.Append(u.wbuf[:0])
-	if cap(b) <= maxDatagram+1024 {
-		u.wbuf = b[:0]
-	}
-	u.write(o.ReplyTo, o.Message, b, dest)
+	u.enqueue(c, o.ReplyTo, o.Message, nil, dest)
 }
 
 // sendLater resolves host in a goroutine, which then writes the response:
