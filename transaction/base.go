@@ -49,10 +49,8 @@ func (k timerKind) slot() int {
 }
 
 // unanswered is what the manager sends a server non-INVITE transaction
-// whose timerUnanswered is due.
-type unanswered struct{}
-
-var unansweredMsg = &unanswered{}
+// whose timerUnanswered is due; gen names the transaction (see assign).
+type unanswered struct{ gen uint64 }
 
 // timeout is the message a timer sends to its transaction when it fires.
 // seq tells a live timer from one stopped after it had already fired,
@@ -66,15 +64,6 @@ type timerSlot struct {
 	t   *time.Timer
 	seq uint32
 }
-
-// begin is the first message of a transaction, sent by the manager once
-// the transaction is in the registry: a server transaction must not hand
-// its request to the core before a response to it can find the transaction
-// (a *actor.Started could run before the manager registered it).
-type begin struct{}
-
-// beginMsg is shared: begin carries nothing.
-var beginMsg = &begin{}
 
 // settleQuery asks a transaction, while the stack drains, to report (with
 // settled) once its core no longer waits for it: at once when it is past
@@ -91,7 +80,7 @@ type settled struct{ who *actor.PID }
 // machine is one of the four state machines. base.receive handles what
 // they have in common and calls these for the rest.
 type machine interface {
-	// started runs on begin: the client sends its request,
+	// started runs on assign: the client sends its request,
 	// the server delivers its request to the core.
 	started(ctx actor.Context)
 	// incoming handles a request (servers) or response (clients) that the
@@ -122,7 +111,16 @@ type base struct {
 	// notify asks wait to report settled to the manager (the stack is
 	// draining and this transaction was pending when it was asked).
 	notify bool
+	// server tells a server transaction from a client one.
+	server bool
+	// runner is the host that runs the transaction, and gen the number
+	// the manager gave the transaction when it assigned it.
+	runner *host
+	gen    uint64
 }
+
+// tx returns b, for the host that runs the machine embedding it.
+func (b *base) tx() *base { return b }
 
 // receive dispatches a message to m, the machine that embeds b.
 func (b *base) receive(ctx actor.Context, m machine) {
@@ -144,7 +142,7 @@ func (b *base) receive(ctx actor.Context, m machine) {
 			m.fire(ctx, msg.kind)
 		}
 	case *unanswered:
-		if b.state != StateTerminated {
+		if b.state != StateTerminated && msg.gen == b.gen {
 			m.fire(ctx, timerUnanswered)
 		}
 	case *Respond:
@@ -159,9 +157,7 @@ func (b *base) receive(ctx actor.Context, m machine) {
 		b.sendError(ctx, msg)
 	case *Terminate:
 		b.abort(ctx)
-	case *actor.Started:
-		b.self = ctx.Self()
-	case *begin:
+	case *assign:
 		m.started(ctx)
 	case *settleQuery:
 		if b.state.pending() {
@@ -266,7 +262,19 @@ func (b *base) terminate(ctx actor.Context) {
 	}
 	b.state = StateTerminated
 	b.stopTimers()
-	ctx.Stop(b.self)
+	b.release(ctx)
+	ctx.Send(ctx.Parent(), &released{who: b.self, key: b.key})
+}
+
+// release leaves the host, which goes on with the manager's next
+// transaction; the manager learns of it from the message that follows
+// (released, or park).
+func (b *base) release(actor.Context) {
+	if b.runner != nil {
+		b.runner.seq = b.seq
+		b.runner.tx = nil
+		b.runner = nil
+	}
 }
 
 // fail terminates the transaction and tells the core why (RFC 3261

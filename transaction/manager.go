@@ -105,12 +105,12 @@ type manager struct {
 	// waits for them (by PID Id); Drain is done when it is empty.
 	pending map[string]struct{}
 
-	// txProps spawn every transaction. Its producer returns next, which
-	// the manager sets just before each spawn: protoactor calls the
-	// producer synchronously inside Spawn, so that one shared Props serves
-	// every transaction without a closure and a Props per spawn.
+	// txProps spawn the hosts that run the transactions (host.go); idle
+	// are the hosts that wait for their next transaction, and gen numbers
+	// the transactions assigned.
 	txProps *actor.Props
-	next    actor.Actor
+	idle    []*actor.PID
+	gen     uint64
 
 	// parked holds the transactions in a wait state, by key (park.go);
 	// queues expire them, one per wait duration, in time since epoch.
@@ -127,7 +127,7 @@ const txThroughput = 300
 func newManager(e *env) *manager {
 	m := &manager{env: e, txs: make(map[Key]*actor.PID), keys: make(map[string]Key),
 		parked: make(map[Key]*parked), epoch: time.Now()}
-	m.txProps = actor.PropsFromProducer(m.produce,
+	m.txProps = actor.PropsFromProducer(func() actor.Actor { return &host{} },
 		// A transaction gets a handful of messages in its life: the
 		// lock-free mailbox costs ~200 bytes less per actor than the
 		// default ring buffer, which pays off only under heavy traffic.
@@ -138,26 +138,6 @@ func newManager(e *env) *manager {
 		// saved four goroutine hand-offs per request under sipp load.
 		actor.WithDispatcher(actor.NewSynchronizedDispatcher(txThroughput)))
 	return m
-}
-
-func (m *manager) produce() actor.Actor {
-	a := m.next
-	m.next = nil
-	if a == nil {
-		// Only a restart would get here, and the supervisor stops
-		// failed transactions instead.
-		return deadTransaction{}
-	}
-	return a
-}
-
-// deadTransaction stops at once.
-type deadTransaction struct{}
-
-func (deadTransaction) Receive(ctx actor.Context) {
-	if _, ok := ctx.Message().(*actor.Started); ok {
-		ctx.Stop(ctx.Self())
-	}
 }
 
 // Receive implements actor.Actor.
@@ -186,6 +166,8 @@ func (m *manager) Receive(ctx actor.Context) {
 		m.sendError(ctx, msg)
 	case *park:
 		m.park(ctx, msg)
+	case *released:
+		m.released(ctx, msg.who, msg.key)
 	case *sweep:
 		m.sweep(ctx, msg.q)
 	case *Drain:
@@ -239,11 +221,11 @@ func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
 		m.refuse(ctx, in, m.env.overloadRetryAfter())
 		return
 	}
-	base := base{env: m.env, key: key, reliable: in.Reliable, transport: in.Transport, source: in.Source}
+	base := base{env: m.env, key: key, reliable: in.Reliable, transport: in.Transport, source: in.Source, server: true}
 	if req.Method == message.MethodInvite {
 		m.spawn(ctx, key, &serverInvite{base: base, request: req})
 	} else {
-		pid := m.spawn(ctx, key, &serverNonInvite{base: base, request: req})
+		pid, gen := m.spawn(ctx, key, &serverNonInvite{base: base, request: req})
 		// RFC 3261 gives Trying and Proceeding no timer; but once the
 		// client's Timer F (64*T1) has fired nobody waits for an answer,
 		// and a core that never answers must not keep the transaction
@@ -252,7 +234,7 @@ func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
 		// the transaction still absorbs it: ending at exactly 64*T1 would
 		// make a late one a new request for the core.
 		d := m.env.timers.TimerF() + m.env.timers.t4()
-		m.queueFor(d).push(ctx, m, waitEntry{id: pid.Id, at: time.Since(m.epoch) + d})
+		m.queueFor(d).push(ctx, m, waitEntry{id: pid.Id, gen: gen, at: time.Since(m.epoch) + d})
 	}
 }
 
@@ -261,7 +243,7 @@ func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
 // and is answered 200 by the stack when there is one, 481 otherwise.
 func (m *manager) cancel(ctx actor.Context, in *transport.Incoming, key Key) {
 	tx := &serverNonInvite{
-		base:    base{env: m.env, key: key, reliable: in.Reliable, transport: in.Transport, source: in.Source},
+		base:    base{env: m.env, key: key, reliable: in.Reliable, transport: in.Transport, source: in.Source, server: true},
 		request: in.Message,
 		auto:    message.StatusCallTransactionDoesNotExist,
 	}
@@ -355,11 +337,18 @@ func (m *manager) startClient(ctx actor.Context, sc *StartClient) {
 	}
 }
 
-// spawn starts transaction tx as a child and registers it.
-func (m *manager) spawn(ctx actor.Context, key Key, tx actor.Actor) *actor.PID {
-	m.next = tx
-	pid := ctx.Spawn(m.txProps)
-	m.next = nil
+// spawn starts transaction tx on an idle host, or on a new one, and
+// registers it. It returns the host and the transaction's gen.
+func (m *manager) spawn(ctx actor.Context, key Key, tx txActor) (*actor.PID, uint64) {
+	var pid *actor.PID
+	if n := len(m.idle); n > 0 {
+		pid = m.idle[n-1]
+		m.idle[n-1] = nil
+		m.idle = m.idle[:n-1]
+	} else {
+		pid = ctx.Spawn(m.txProps)
+	}
+	m.gen++
 	m.txs[key] = pid
 	m.keys[pid.Id] = key
 	if !m.env.reg.PutTransaction(key, pid) {
@@ -370,13 +359,38 @@ func (m *manager) spawn(ctx actor.Context, key Key, tx actor.Actor) *actor.PID {
 		}
 		m.env.reg.PutTransaction(key, pid)
 	}
-	ctx.Send(pid, beginMsg)
+	ctx.Send(pid, &assign{tx: tx, gen: m.gen})
 	if m.draining {
 		// A client transaction started during the drain is waited for.
 		m.pending[pid.Id] = struct{}{}
 		ctx.Send(pid, settleQueryMsg)
 	}
-	return pid
+	return pid, m.gen
+}
+
+// released forgets transaction key, which ended, and keeps its host for
+// the next.
+func (m *manager) released(ctx actor.Context, who *actor.PID, key Key) {
+	if pid, ok := m.txs[key]; ok && pid.Equal(who) {
+		delete(m.txs, key)
+		m.env.reg.DeleteTransaction(key, who)
+	}
+	delete(m.keys, who.Id)
+	m.idleHost(ctx, who)
+}
+
+// idleHost keeps host who for the next transaction, or stops it when
+// enough wait already.
+func (m *manager) idleHost(ctx actor.Context, who *actor.PID) {
+	if _, waited := m.pending[who.Id]; waited {
+		delete(m.pending, who.Id)
+		m.checkDrained()
+	}
+	if len(m.idle) >= maxIdleHosts || m.draining {
+		ctx.Stop(who)
+		return
+	}
+	m.idle = append(m.idle, who)
 }
 
 func (m *manager) terminated(who *actor.PID) {

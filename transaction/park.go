@@ -38,8 +38,9 @@ type parked struct {
 }
 
 // park is what a transaction sends its manager as it enters a wait state on
-// an unreliable transport: the manager takes rec over and poisons the actor,
-// which answers the retransmissions already in its mailbox first.
+// an unreliable transport: the manager takes rec over, and the host that
+// ran the transaction goes on to the next; the retransmissions already in
+// the host's mailbox come back to the manager (host.stray).
 type park struct {
 	who  *actor.PID
 	rec  *parked
@@ -74,6 +75,7 @@ func (b *base) parkAs(ctx actor.Context, d time.Duration, data []byte, dest neti
 		return
 	}
 	b.stopTimers()
+	b.release(ctx)
 	ctx.Send(ctx.Parent(), &park{
 		who:  b.self,
 		rec:  &parked{key: b.key.detach(), data: data, dest: dest, transport: b.transport},
@@ -111,6 +113,7 @@ type waitBlock struct {
 type waitEntry struct {
 	rec *parked
 	id  string
+	gen uint64
 	// at is when rec expires, as time since the manager's epoch.
 	at time.Duration
 }
@@ -127,16 +130,18 @@ const sweepGap = time.Millisecond
 func (m *manager) park(ctx actor.Context, p *park) {
 	key := p.rec.key
 	if pid, ok := m.txs[key]; !ok || !pid.Equal(p.who) {
-		return // it ended meanwhile
+		m.idleHost(ctx, p.who) // the transaction ended meanwhile
+		return
 	}
 	delete(m.txs, key)
+	delete(m.keys, p.who.Id)
 	m.env.reg.DeleteTransaction(key, p.who)
 	// The key stays registered, now to the manager: a late response the
 	// core sends for it is discarded here (§17.2.2), not refused by Send.
 	m.env.reg.PutTransaction(key, ctx.Self())
 	m.parked[key] = p.rec
 	m.queueFor(p.wait).push(ctx, m, waitEntry{rec: p.rec, at: time.Since(m.epoch) + p.wait})
-	ctx.Poison(p.who)
+	m.idleHost(ctx, p.who)
 }
 
 func (m *manager) queueFor(d time.Duration) *waitQueue {
@@ -212,7 +217,7 @@ func (m *manager) sweep(ctx actor.Context, q *waitQueue) {
 		default:
 			if key, ok := m.keys[e.id]; ok {
 				if pid := m.txs[key]; pid != nil && pid.Id == e.id {
-					ctx.Send(pid, unansweredMsg)
+					ctx.Send(pid, &unanswered{gen: e.gen})
 				}
 			}
 		}

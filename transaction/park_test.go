@@ -15,9 +15,9 @@ import (
 
 // RFC 3261 §17.2.2: in Completed a server non-INVITE transaction only
 // answers retransmissions with its final response. The manager holds it as
-// a record (park.go): the actor is gone, the key stays registered (to the
-// manager), a retransmission gets the same bytes, a late response from the
-// core is discarded, and Terminate ends it quietly.
+// a record (park.go): its host runs the next transaction, the key stays
+// registered (to the manager), a retransmission gets the same bytes, a late
+// response from the core is discarded, and Terminate ends it quietly.
 func TestParkedServerNonInvite(t *testing.T) {
 	bubble(t, Config{}, func(t *testing.T, h *harness) {
 		req := request(t, message.MethodRegister, "z9hG4bKp")
@@ -31,8 +31,11 @@ func TestParkedServerNonInvite(t *testing.T) {
 		pid, ok := h.reg.Transaction(key)
 		require.True(t, ok, "still registered in Completed")
 		assert.True(t, pid.Equal(h.mgr), "held by the manager")
-		_, live := h.sys.ProcessRegistry.Get(actorPID)
-		assert.False(t, live, "the actor has stopped")
+		next := request(t, message.MethodOptions, "z9hG4bKnext")
+		h.in(next, false)
+		pid, ok = h.reg.Transaction(serverKey(t, next))
+		require.True(t, ok)
+		assert.True(t, pid.Equal(actorPID), "the host runs the next transaction")
 
 		h.at(time.Second)
 		h.in(req, false)
@@ -43,7 +46,7 @@ func TestParkedServerNonInvite(t *testing.T) {
 		h.sys.Root.Send(h.mgr, &Terminate{Key: key})
 		assert.False(t, h.alive(key))
 		h.in(req, false)
-		assert.Len(t, h.events(), 2, "after Terminate the request is new to the core")
+		assert.Len(t, h.events(), 3, "after Terminate the request is new to the core")
 	})
 }
 
@@ -145,5 +148,42 @@ func TestParkedExpireInOrder(t *testing.T) {
 			h.endsAt(keys[i], at)
 			assert.Equal(t, n-i-1, h.reg.TransactionCount(), "at %v", at)
 		}
+	})
+}
+
+// A host runs one transaction after another (host.go). What was meant for
+// an earlier one never reaches the next: a late Respond sent to the host
+// (by a core that looked the host up before its transaction ended) is
+// discarded, and the earlier transaction's timerUnanswered does not end the
+// next one.
+func TestHostReuseIsolation(t *testing.T) {
+	bubble(t, Config{}, func(t *testing.T, h *harness) {
+		first := request(t, message.MethodOptions, "z9hG4bKfirst")
+		h.in(first, false)
+		hostPID, ok := h.reg.Transaction(serverKey(t, first))
+		require.True(t, ok)
+		h.respond(message.NewResponse(first, message.StatusOK, "")) // parked; host idle
+
+		h.at(2 * time.Second)
+		second := request(t, message.MethodOptions, "z9hG4bKsecond")
+		secondKey := serverKey(t, second)
+		h.in(second, false)
+		pid, ok := h.reg.Transaction(secondKey)
+		require.True(t, ok)
+		require.True(t, pid.Equal(hostPID), "the same host runs the second")
+
+		late := message.NewResponse(first, message.StatusNotFound, "")
+		h.sys.Root.Send(hostPID, &Respond{Response: late})
+		h.at(3 * time.Second)
+		assert.Empty(t, h.sends(status(message.StatusNotFound)), "not sent as the second's")
+		assert.True(t, h.alive(secondKey), "the second still waits for its core")
+
+		// The first's timerUnanswered was due at 37 s (64*T1 + T4); the
+		// second's is at 39 s.
+		h.endsAt(secondKey, 39*time.Second)
+		evs := h.events()
+		require.Len(t, evs, 3)
+		assert.Equal(t, secondKey, evs[2].ev.(*ErrorEvent).Key)
+		assert.ErrorIs(t, evs[2].ev.(*ErrorEvent).Err, ErrTimeout)
 	})
 }
