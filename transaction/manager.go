@@ -221,6 +221,7 @@ func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
 		m.refuse(ctx, in, m.env.overloadRetryAfter())
 		return
 	}
+	key = key.detach()
 	base := base{env: m.env, key: key, reliable: in.Reliable, transport: in.Transport, source: in.Source, server: true}
 	if req.Method == message.MethodInvite {
 		m.spawn(ctx, key, &serverInvite{base: base, request: req})
@@ -242,6 +243,7 @@ func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
 // matches the INVITE server transaction with the same key but the method,
 // and is answered 200 by the stack when there is one, 481 otherwise.
 func (m *manager) cancel(ctx actor.Context, in *transport.Incoming, key Key) {
+	key = key.detach()
 	tx := &serverNonInvite{
 		base:    base{env: m.env, key: key, reliable: in.Reliable, transport: in.Transport, source: in.Source, server: true},
 		request: in.Message,
@@ -329,6 +331,7 @@ func (m *manager) startClient(ctx actor.Context, sc *StartClient) {
 		m.env.deliver(ctx, &ErrorEvent{Key: key, Err: ErrOverloaded})
 		return
 	}
+	key = key.detach()
 	base := base{env: m.env, key: key, reliable: sc.Reliable, transport: sc.Transport, host: sc.Host}
 	if sc.Request.Method == message.MethodInvite {
 		m.spawn(ctx, key, &clientInvite{base: base, request: sc.Request, dest: sc.Dest})
@@ -338,7 +341,10 @@ func (m *manager) startClient(ctx actor.Context, sc *StartClient) {
 }
 
 // spawn starts transaction tx on an idle host, or on a new one, and
-// registers it. It returns the host and the transaction's gen.
+// registers it. It returns the host and the transaction's gen. key must be
+// detached (see Key.detach): the maps and the registry keep it for as long
+// as the transaction lasts, wait states included, and the request's memory
+// must not stay with it.
 func (m *manager) spawn(ctx actor.Context, key Key, tx txActor) (*actor.PID, uint64) {
 	var pid *actor.PID
 	if n := len(m.idle); n > 0 {

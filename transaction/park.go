@@ -27,7 +27,8 @@ import (
 // ACKs to the core, RFC 6026) stay actors, as does a transaction whose
 // response goes to a host name that is resolved at each send.
 type parked struct {
-	// key is detached: its strings do not pin the request's memory.
+	// key is the transaction's, whose strings the manager detached from
+	// the request's memory when the transaction started.
 	key Key
 	// data is what a retransmission gets again (the final response of a
 	// server non-INVITE transaction, the ACK of a client INVITE one); nil
@@ -78,7 +79,7 @@ func (b *base) parkAs(ctx actor.Context, d time.Duration, data []byte, dest neti
 	b.release(ctx)
 	ctx.Send(ctx.Parent(), &park{
 		who:  b.self,
-		rec:  &parked{key: b.key.detach(), data: data, dest: dest, transport: b.transport},
+		rec:  &parked{key: b.key, data: data, dest: dest, transport: b.transport},
 		wait: d,
 	})
 }
@@ -135,10 +136,9 @@ func (m *manager) park(ctx actor.Context, p *park) {
 	}
 	delete(m.txs, key)
 	delete(m.keys, p.who.Id)
-	m.env.reg.DeleteTransaction(key, p.who)
 	// The key stays registered, now to the manager: a late response the
 	// core sends for it is discarded here (§17.2.2), not refused by Send.
-	m.env.reg.PutTransaction(key, ctx.Self())
+	m.env.reg.SwapTransaction(key, p.who, ctx.Self())
 	m.parked[key] = p.rec
 	m.queueFor(p.wait).push(ctx, m, waitEntry{rec: p.rec, at: time.Since(m.epoch) + p.wait})
 	m.idleHost(ctx, p.who)
