@@ -1,6 +1,8 @@
 package actors
 
 import (
+	"log/slog"
+
 	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/sippet-go/sippet/message"
@@ -34,11 +36,14 @@ type Core interface {
 // coreActor runs a Core inside the stack's supervision tree. A core spawned
 // by the user instead receives the transaction events as messages.
 type coreActor struct {
-	core Core
+	core   Core
+	logger *slog.Logger
 }
 
 func (a *coreActor) Receive(ctx actor.Context) {
-	switch ev := ctx.Message().(type) {
+	msg := ctx.Message()
+	defer repanic(a.logger, ctx.Self(), msg)
+	switch ev := msg.(type) {
 	case *transaction.RequestEvent:
 		a.core.ReceiveRequest(ev.Request, ev.Key)
 	case *transaction.ResponseEvent:

@@ -146,8 +146,8 @@ func (a *stackActor) Receive(ctx actor.Context) {
 			ctx.Respond(ErrCoreRegistered)
 			return
 		}
-		props := actor.PropsFromProducer(func() actor.Actor { return &coreActor{core: m.core} },
-			actor.WithReceiverMiddleware(logPanics(s.logger)), actor.WithDispatcher(s.workers))
+		props := actor.PropsFromProducer(func() actor.Actor { return &coreActor{core: m.core, logger: s.logger} },
+			actor.WithDispatcher(s.workers))
 		pid, err := ctx.SpawnNamed(props, "core")
 		if err != nil {
 			ctx.Respond(fmt.Errorf("sip: spawning core: %w", err))

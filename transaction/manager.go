@@ -85,7 +85,7 @@ type Config struct {
 func NewManager(cfg Config) *actor.Props {
 	e := newEnv(cfg)
 	strategy := actor.NewOneForOneStrategy(0, 0, stopDecider)
-	opts := []actor.PropsOption{actor.WithSupervisor(strategy), actor.WithReceiverMiddleware(recoverer(e.log))}
+	opts := []actor.PropsOption{actor.WithSupervisor(strategy)}
 	if cfg.Dispatcher != nil {
 		opts = append(opts, actor.WithDispatcher(cfg.Dispatcher))
 	}
@@ -142,6 +142,7 @@ func newManager(e *env) *manager {
 
 // Receive implements actor.Actor.
 func (m *manager) Receive(ctx actor.Context) {
+	defer m.repanic(ctx)
 	switch msg := ctx.Message().(type) {
 	case *transport.Incoming:
 		if msg.Message == nil {
