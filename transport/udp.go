@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"golang.org/x/net/ipv4"
 
 	"github.com/sippet-go/sippet/message"
 	"github.com/sippet-go/sippet/registry"
@@ -381,24 +382,41 @@ type udpReader struct {
 }
 
 // run reads datagrams until the socket is closed, then closes done.
+//
+// It reads up to readBatch datagrams per system call (recvmmsg(2) where
+// the system has it): under load the datagrams queue in the socket, and
+// one call takes them all.
 func (r *udpReader) run(done chan<- struct{}) {
 	defer close(done)
-	buf := make([]byte, maxDatagram)
+	rd := newBatchReader(r.conn, r.local)
+	msgs := make([]ipv4.Message, readBatch)
+	for i := range msgs {
+		msgs[i].Buffers = [][]byte{make([]byte, maxDatagram)}
+	}
 	var out []byte // reused for stateless responses
 	for {
-		n, src, err := r.conn.ReadFromUDPAddrPort(buf)
+		n, err := rd.ReadBatch(msgs, 0)
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) {
 				return
 			}
-			// Other read errors (an ICMP error reported on the socket,
-			// a truncated datagram) concern one datagram only.
+			// Other read errors (an ICMP error reported on the socket)
+			// concern one datagram only.
 			r.log.Debug("sip: UDP read failed", "local", r.local, "error", err)
 			continue
 		}
-		r.stats.Received.Add(1)
-		src = netip.AddrPortFrom(src.Addr().Unmap(), src.Port())
-		out = r.handle(buf[:n], src, out[:0])
+		for i := range msgs[:n] {
+			m := &msgs[i]
+			ua, ok := m.Addr.(*net.UDPAddr)
+			if !ok {
+				continue
+			}
+			r.stats.Received.Add(1)
+			src := ua.AddrPort()
+			src = netip.AddrPortFrom(src.Addr().Unmap(), src.Port())
+			out = r.handle(m.Buffers[0][:m.N], src, out[:0])
+			m.Addr = nil
+		}
 	}
 }
 
