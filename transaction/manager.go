@@ -94,7 +94,10 @@ func NewManager(cfg Config) *actor.Props {
 
 type manager struct {
 	env *env
-	txs map[Key]*actor.PID
+	// txs holds every transaction by key: the host of a live one, or the
+	// record of one in a wait state (park.go). One map for both keeps a
+	// waiting transaction's cost down, and parking is an update in place.
+	txs map[Key]txSlot
 	// keys maps a transaction's PID Id back to its key, for Terminated.
 	keys map[string]Key
 
@@ -112,9 +115,8 @@ type manager struct {
 	idle    []*actor.PID
 	gen     uint64
 
-	// parked holds the transactions in a wait state, by key (park.go);
-	// queues expire them, one per wait duration, in time since epoch.
-	parked map[Key]*parked
+	// queues expire the records of txs and run timerUnanswered, one per
+	// duration, in time since epoch (park.go).
 	queues []*waitQueue
 	epoch  time.Time
 }
@@ -125,8 +127,7 @@ type manager struct {
 const txThroughput = 300
 
 func newManager(e *env) *manager {
-	m := &manager{env: e, txs: make(map[Key]*actor.PID), keys: make(map[string]Key),
-		parked: make(map[Key]*parked), epoch: time.Now()}
+	m := &manager{env: e, txs: make(map[Key]txSlot), keys: make(map[string]Key), epoch: time.Now()}
 	m.txProps = actor.PropsFromProducer(func() actor.Actor { return &host{} },
 		// A transaction gets a handful of messages in its life: the
 		// lock-free mailbox costs ~200 bytes less per actor than the
@@ -156,10 +157,10 @@ func (m *manager) Receive(ctx actor.Context) {
 	case *StartClient:
 		m.startClient(ctx, msg)
 	case *Terminate:
-		if pid, ok := m.txs[msg.Key]; ok {
-			ctx.Send(pid, msg)
-		} else if rec, ok := m.parked[msg.Key]; ok {
-			m.unpark(ctx, rec)
+		if t, ok := m.txs[msg.Key]; ok && t.rec == nil {
+			ctx.Send(t.pid, msg)
+		} else if ok {
+			m.unpark(ctx, t.rec)
 		}
 	case *Respond:
 		m.respond(ctx, msg)
@@ -179,8 +180,7 @@ func (m *manager) Receive(ctx actor.Context) {
 	case *actor.Terminated:
 		m.terminated(msg.Who)
 	case *actor.Stopped:
-		m.forgetAll()
-		m.forgetParked(ctx)
+		m.forgetAll(ctx.Self())
 	}
 }
 
@@ -191,12 +191,12 @@ func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
 		m.env.log.Debug("sip: request without a transaction key dropped", slog.Any("error", err), slog.String("source", in.Source.String()))
 		return
 	}
-	if pid, ok := m.txs[key]; ok {
-		ctx.Send(pid, in)
-		return
-	}
-	if rec, ok := m.parked[key]; ok {
-		m.retransmitted(ctx, rec, req)
+	if t, ok := m.txs[key]; ok {
+		if t.rec != nil {
+			m.retransmitted(ctx, t.rec, req)
+		} else {
+			ctx.Send(t.pid, in)
+		}
 		return
 	}
 	if in.Transport == nil && req.Method != message.MethodAck {
@@ -252,8 +252,7 @@ func (m *manager) cancel(ctx actor.Context, in *transport.Incoming, key Key) {
 	}
 	invite := key
 	invite.Method = message.MethodInvite
-	_, live := m.txs[invite]
-	if _, ok := m.parked[invite]; live || ok {
+	if _, ok := m.txs[invite]; ok {
 		tx.auto = message.StatusOK
 		tx.cancels = &invite
 	}
@@ -263,7 +262,7 @@ func (m *manager) cancel(ctx actor.Context, in *transport.Incoming, key Key) {
 // full reports whether the manager holds MaxTransactions transactions.
 func (m *manager) full() bool {
 	limit := m.env.maxTransactions
-	return limit > 0 && len(m.txs)+len(m.parked) >= limit
+	return limit > 0 && len(m.txs) >= limit
 }
 
 // refuse answers a request that would start a transaction while draining
@@ -285,12 +284,12 @@ func (m *manager) response(ctx actor.Context, in *transport.Incoming) {
 		m.env.log.Debug("sip: response without a transaction key dropped", slog.Any("error", err), slog.String("source", in.Source.String()))
 		return
 	}
-	if pid, ok := m.txs[key]; ok {
-		ctx.Send(pid, in)
-		return
-	}
-	if rec, ok := m.parked[key]; ok {
-		m.retransmitted(ctx, rec, in.Message)
+	if t, ok := m.txs[key]; ok {
+		if t.rec != nil {
+			m.retransmitted(ctx, t.rec, in.Message)
+		} else {
+			ctx.Send(t.pid, in)
+		}
 		return
 	}
 	// §18.1.2: a response that matches no client transaction, such as a
@@ -324,7 +323,7 @@ func (m *manager) startClient(ctx actor.Context, sc *StartClient) {
 		m.env.deliver(ctx, &ErrorEvent{Key: key, Err: fmt.Errorf("%w: Via branch %q lacks the magic cookie", message.ErrInvalidHeader, key.Branch)})
 		return
 	}
-	if _, ok := m.txs[key]; ok || m.parked[key] != nil {
+	if _, ok := m.txs[key]; ok {
 		m.env.deliver(ctx, &ErrorEvent{Key: key, Err: fmt.Errorf("%w: %s", ErrExists, key)})
 		return
 	}
@@ -356,7 +355,7 @@ func (m *manager) spawn(ctx actor.Context, key Key, tx txActor) (*actor.PID, uin
 		pid = ctx.Spawn(m.txProps)
 	}
 	m.gen++
-	m.txs[key] = pid
+	m.txs[key] = txSlot{pid: pid}
 	m.keys[pid.Id] = key
 	if !m.env.reg.PutTransaction(key, pid) {
 		// A stale entry, left by an earlier manager of this registry:
@@ -378,7 +377,7 @@ func (m *manager) spawn(ctx actor.Context, key Key, tx txActor) (*actor.PID, uin
 // released forgets transaction key, which ended, and keeps its host for
 // the next.
 func (m *manager) released(ctx actor.Context, who *actor.PID, key Key) {
-	if pid, ok := m.txs[key]; ok && pid.Equal(who) {
+	if t, ok := m.txs[key]; ok && t.rec == nil && t.pid.Equal(who) {
 		delete(m.txs, key)
 		m.env.reg.DeleteTransaction(key, who)
 	}
@@ -406,7 +405,7 @@ func (m *manager) terminated(who *actor.PID) {
 		return
 	}
 	delete(m.keys, who.Id)
-	if pid, ok := m.txs[key]; ok && pid.Equal(who) {
+	if t, ok := m.txs[key]; ok && t.rec == nil && t.pid.Equal(who) {
 		delete(m.txs, key)
 	}
 	m.env.reg.DeleteTransaction(key, who)
@@ -418,9 +417,11 @@ func (m *manager) drain(ctx actor.Context, d *Drain) {
 	if !m.draining {
 		m.draining = true
 		m.pending = make(map[string]struct{}, len(m.txs))
-		for _, pid := range m.txs {
-			m.pending[pid.Id] = struct{}{}
-			ctx.Send(pid, settleQueryMsg)
+		for _, t := range m.txs {
+			if t.rec == nil {
+				m.pending[t.pid.Id] = struct{}{}
+				ctx.Send(t.pid, settleQueryMsg)
+			}
 		}
 	}
 	if d.RetryAfter > 0 {
@@ -443,11 +444,21 @@ func (m *manager) checkDrained() {
 }
 
 // forgetAll unregisters every transaction when the manager stops: its
-// children are stopped with it.
-func (m *manager) forgetAll() {
-	for key, pid := range m.txs {
-		m.env.reg.DeleteTransaction(key, pid)
+// children are stopped with it, and the queues' timers.
+func (m *manager) forgetAll(self *actor.PID) {
+	for key, t := range m.txs {
+		if t.rec == nil {
+			m.env.reg.DeleteTransaction(key, t.pid)
+		} else {
+			m.env.reg.DeleteTransaction(key, self)
+		}
 	}
 	clear(m.txs)
 	clear(m.keys)
+	for _, q := range m.queues {
+		if q.timer != nil {
+			q.timer.Stop()
+		}
+	}
+	m.queues = nil
 }

@@ -26,6 +26,13 @@ import (
 // The states that still act (Accepted, which passes 2xx retransmissions and
 // ACKs to the core, RFC 6026) stay actors, as does a transaction whose
 // response goes to a host name that is resolved at each send.
+// txSlot is a transaction in the manager's map: pid is the host of a live
+// one, rec the record of one in a wait state.
+type txSlot struct {
+	pid *actor.PID
+	rec *parked
+}
+
 type parked struct {
 	// key is the transaction's, whose strings the manager detached from
 	// the request's memory when the transaction started.
@@ -130,16 +137,15 @@ const sweepGap = time.Millisecond
 // park takes over the transaction p.who, which entered a wait state.
 func (m *manager) park(ctx actor.Context, p *park) {
 	key := p.rec.key
-	if pid, ok := m.txs[key]; !ok || !pid.Equal(p.who) {
+	if t, ok := m.txs[key]; !ok || t.rec != nil || !t.pid.Equal(p.who) {
 		m.idleHost(ctx, p.who) // the transaction ended meanwhile
 		return
 	}
-	delete(m.txs, key)
+	m.txs[key] = txSlot{rec: p.rec}
 	delete(m.keys, p.who.Id)
 	// The key stays registered, now to the manager: a late response the
 	// core sends for it is discarded here (§17.2.2), not refused by Send.
 	m.env.reg.SwapTransaction(key, p.who, ctx.Self())
-	m.parked[key] = p.rec
 	m.queueFor(p.wait).push(ctx, m, waitEntry{rec: p.rec, at: time.Since(m.epoch) + p.wait})
 	m.idleHost(ctx, p.who)
 }
@@ -211,13 +217,13 @@ func (m *manager) sweep(ctx actor.Context, q *waitQueue) {
 		q.pop()
 		switch {
 		case e.rec != nil:
-			if m.parked[e.rec.key] == e.rec {
+			if m.txs[e.rec.key].rec == e.rec {
 				m.unpark(ctx, e.rec)
 			}
 		default:
 			if key, ok := m.keys[e.id]; ok {
-				if pid := m.txs[key]; pid != nil && pid.Id == e.id {
-					ctx.Send(pid, &unanswered{gen: e.gen})
+				if t := m.txs[key]; t.rec == nil && t.pid != nil && t.pid.Id == e.id {
+					ctx.Send(t.pid, &unanswered{gen: e.gen})
 				}
 			}
 		}
@@ -229,7 +235,7 @@ func (m *manager) sweep(ctx actor.Context, q *waitQueue) {
 
 // unpark forgets rec: its transaction is Terminated.
 func (m *manager) unpark(ctx actor.Context, rec *parked) {
-	delete(m.parked, rec.key)
+	delete(m.txs, rec.key)
 	m.env.reg.DeleteTransaction(rec.key, ctx.Self())
 }
 
@@ -254,8 +260,8 @@ func (m *manager) respond(ctx actor.Context, r *Respond) {
 	if err != nil {
 		return
 	}
-	if pid, ok := m.txs[key]; ok {
-		ctx.Send(pid, r)
+	if t, ok := m.txs[key]; ok && t.rec == nil {
+		ctx.Send(t.pid, r)
 		return
 	}
 	m.env.log.Debug("sip: response after the final one discarded", slog.String("key", key.String()))
@@ -281,27 +287,15 @@ func (m *manager) sendError(ctx actor.Context, se *transport.SendError) {
 	if err != nil {
 		return
 	}
-	if pid, ok := m.txs[key]; ok {
-		ctx.Send(pid, se)
-		return
-	}
-	if rec, ok := m.parked[key]; ok {
-		m.unpark(ctx, rec)
-		m.env.deliver(ctx, &ErrorEvent{Key: rec.key, Err: se.Err})
-	}
-}
-
-// forgetParked drops every record and stops the queues' timers, when the
-// manager stops.
-func (m *manager) forgetParked(ctx actor.Context) {
-	for _, rec := range m.parked {
-		m.env.reg.DeleteTransaction(rec.key, ctx.Self())
-	}
-	clear(m.parked)
-	for _, q := range m.queues {
-		if q.timer != nil {
-			q.timer.Stop()
+	switch t, ok := m.txs[key]; {
+	case ok && t.rec == nil:
+		ctx.Send(t.pid, se)
+	case ok:
+		m.unpark(ctx, t.rec)
+		err := se.Err
+		if err == nil {
+			err = errUnknownTransport
 		}
+		m.env.deliver(ctx, &ErrorEvent{Key: t.rec.key, Err: err})
 	}
-	m.queues = nil
 }
