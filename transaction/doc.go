@@ -1,7 +1,7 @@
 // Package transaction implements the four transaction state machines of
 // RFC 3261 §17 (client and server, INVITE and non-INVITE) with the changes of
-// RFC 6026, one actor per transaction, with its timers derived from the
-// stack's T1, T2 and T4.
+// RFC 6026, each run by an actor, with its timers derived from the stack's
+// T1, T2 and T4.
 //
 // # Manager
 //
@@ -17,12 +17,14 @@
 // transaction of its own, answered 200 when it matches an INVITE server
 // transaction and 481 otherwise (§9.2); the core then receives it with the
 // key of that INVITE, so that it can answer the INVITE 487. *Drain stops
-// new server transactions (503 with Retry-After) while live ones finish.
+// new server transactions (503 with Retry-After) while live ones finish,
+// and so does Config.MaxTransactions while the manager holds that many:
+// under overload the stack's memory stays bounded.
 //
 // # Transactions
 //
-// Each transaction is an actor whose states carry the names of RFC 3261
-// Figures 5 to 8 as amended by RFC 6026 §7 (StateCalling, StateTrying,
+// Each transaction runs in an actor, its host, whose states carry the names
+// of RFC 3261 Figures 5 to 8 as amended by RFC 6026 §7 (StateCalling, StateTrying,
 // StateProceeding, StateCompleted, StateAccepted, StateConfirmed,
 // StateTerminated):
 //
@@ -45,6 +47,22 @@
 // their top Via (§18.2.2). Both ask for *transport.SendError, which ends the
 // transaction with an ErrorEvent (§17.1.4, §17.2.4).
 //
+// A host runs one transaction at a time, on the goroutine of whoever sends
+// it a message (a transaction never blocks), and the manager gives it the
+// next transaction once its own has ended, instead of spawning an actor
+// per transaction: protoactor-go's spawn and stop cost as much as the rest
+// of a request's work. A message for a transaction that its host no longer
+// runs goes back to the manager.
+//
+// A transaction in a wait state on an unreliable transport (Completed of
+// the non-INVITE machines and of the client INVITE, Confirmed of the
+// server INVITE) only answers retransmissions with what it last sent, or
+// absorbs them. The manager then holds it as a record of those bytes, a
+// few hundred, rather than an actor holding parsed messages: at 20 000
+// requests/s Timer J keeps 640 000 transactions waiting. Its key stays
+// registered (to the manager), and a late response from the core is
+// discarded as RFC 3261 §17.2.2 asks.
+//
 // The core (registry.Core, looked up at every event) receives
 // *RequestEvent, *ResponseEvent and *ErrorEvent. An ErrorEvent wraps
 // ErrTimeout (Timers B, F, H), carries the transport's error, or is
@@ -57,13 +75,17 @@
 // the RFC defaults, and its methods give Timers A to M (RFC 3261 Table 4,
 // RFC 6026 §8.11). On reliable transports the retransmission timers (A, E,
 // G) do not run and the wait timers D, I, J and K are zero: the transaction
-// terminates at once. Timers are plain time.AfterFunc timers that send a
-// message to the transaction, stopped when it stops; tests run them in
+// terminates at once. The timers of live transactions are time.AfterFunc
+// timers that send a message to the host, stopped when the transaction
+// ends; the wait timers of records and the bound on how long a core may
+// leave a request unanswered (64*T1+T4) run in the manager, in one FIFO
+// queue per duration with one runtime timer each. Tests run all of them in
 // virtual time with testing/synctest.
 //
 // # Failures
 //
 // A panic in a transaction is logged with its stack trace and stops that
-// transaction alone (its supervisor, the manager, never restarts one: a
-// restarted transaction would have lost its state).
+// transaction's host alone (its supervisor, the manager, never restarts
+// one: a restarted transaction would have lost its state); a core still
+// waiting for it gets ErrTerminated.
 package transaction
