@@ -23,8 +23,8 @@
 //
 // # Transactions
 //
-// Each transaction runs in an actor, its host, whose states carry the names
-// of RFC 3261 Figures 5 to 8 as amended by RFC 6026 §7 (StateCalling, StateTrying,
+// A transaction's states carry the names of RFC 3261 Figures 5 to 8 as
+// amended by RFC 6026 §7 (StateCalling, StateTrying,
 // StateProceeding, StateCompleted, StateAccepted, StateConfirmed,
 // StateTerminated):
 //
