@@ -1,10 +1,12 @@
 package actors
 
 import (
+	"context"
 	"net"
 	"net/netip"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/stretchr/testify/assert"
@@ -160,4 +162,46 @@ func TestSendWithoutTransport(t *testing.T) {
 	t.Cleanup(func() { shutdownNow(alice) })
 	err = alice.Send(request(t, message.MethodOptions, netip.MustParseAddrPort("127.0.0.1:5060")))
 	assert.ErrorIs(t, err, ErrNoTransport)
+}
+
+// Config.MaxTransactions is the stack's memory budget: past it a request
+// that would start a transaction gets 503 with Retry-After (RFC 3261
+// §21.5.4) and never reaches the core, and the request from the stack's
+// own core fails with transaction.ErrOverloaded.
+func TestMaxTransactions(t *testing.T) {
+	system := newSystem(t)
+	bobCore := newFuncCore(nil) // never answers: its transactions stay
+	bob, err := Spawn(system, "bob", Config{Timers: fastTimers, MaxTransactions: 2, OverloadRetryAfter: 3 * time.Second})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), wait)
+		defer cancel()
+		_ = bob.Shutdown(ctx)
+	})
+	require.NoError(t, bob.RegisterCore(bobCore))
+	tr, err := bob.ListenUDP("127.0.0.1:0", "")
+	require.NoError(t, err)
+	aliceCore := newFuncCore(nil)
+	alice, _ := newStack(t, system, "alice", aliceCore)
+
+	var keys []transaction.Key
+	for range 2 {
+		require.NoError(t, alice.Send(request(t, message.MethodOptions, tr.Local)))
+		keys = append(keys, next[*transaction.RequestEvent](t, bobCore).Key)
+	}
+	third := request(t, message.MethodOptions, tr.Local)
+	require.NoError(t, alice.Send(third))
+	ev := response(t, aliceCore, message.StatusServiceUnavailable)
+	assert.Equal(t, third.CallID(), ev.Response.CallID())
+	ra, ok := ev.Response.Headers.Get(message.HeaderRetryAfter).(*message.Interval)
+	require.True(t, ok, "Retry-After")
+	assert.Equal(t, 3, ra.Seconds)
+
+	outgoing := request(t, message.MethodOptions, netip.MustParseAddrPort("127.0.0.1:9"))
+	require.NoError(t, bob.Send(outgoing))
+	failed := next[*transaction.ErrorEvent](t, bobCore)
+	assert.ErrorIs(t, failed.Err, transaction.ErrOverloaded)
+	for _, k := range keys {
+		bob.Terminate(k)
+	}
 }
