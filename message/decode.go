@@ -111,10 +111,14 @@ type decoder struct {
 	// them all, including those that did not fit (see scanFields).
 	fields  [40]int
 	nfields int
-	// clLine and clName are the line of the Content-Length header and its
-	// name as written; clLine is 0 while none was seen.
+	// clSeen reports a Content-Length header; clLine and clName are its
+	// line and its name as written, cl its value once parsed.
+	clSeen bool
 	clLine int
 	clName string
+	cl     *Number
+	// fast is set in the fast path (fastParse), whose errors are all errFast.
+	fast bool
 }
 
 func (d *decoder) init(b *block) {
@@ -249,8 +253,22 @@ func (d *decoder) parseField(field string, folded bool, line int) error {
 	if folded && strings.IndexByte(value, '\n') >= 0 {
 		value = unfold(value)
 	}
-	value = trimLWS(value)
+	return d.parseValueOf(name, trimLWS(value), line)
+}
+
+// errFast is what the fast path's errors are: it gives up, and the general
+// parser builds the error.
+var errFast = errors.New("message: fast path gave up")
+
+// parseValueOf reads the value of the field named name on line, trimmed of
+// white space.
+func (d *decoder) parseValueOf(name, value string, line int) error {
 	spec, compact := lookupHeader(name)
+	return d.parseKnown(spec, compact, name, value, line)
+}
+
+// parseKnown is parseValueOf for a name already looked up.
+func (d *decoder) parseKnown(spec *headerSpec, compact bool, name, value string, line int) error {
 	if spec == nil {
 		d.addHeader(name, d.raw(value), false, false)
 		return nil
@@ -258,13 +276,19 @@ func (d *decoder) parseField(field string, folded bool, line int) error {
 	if spec.name == HeaderContentLength {
 		// Two lengths leave the framing undecidable: the message must be
 		// refused, and a stream closed (RFC 4475 §3.3.9).
-		if d.clLine != 0 {
+		if d.fast && d.clSeen {
+			return errFast
+		}
+		if d.clSeen {
 			return errAt(line, name, ErrBadContentLength, fmt.Sprintf("Content-Length already given at line %d", d.clLine))
 		}
-		d.clLine, d.clName = line, name
+		d.clSeen, d.clLine, d.clName = true, line, name
 	}
 	if value == "" {
 		if spec.critical {
+			if d.fast {
+				return errFast
+			}
 			return errAt(line, name, headerSentinel(spec), "empty value")
 		}
 		d.addHeader(spec.name, nil, compact, false)
@@ -288,9 +312,14 @@ func (d *decoder) parseField(field string, folded bool, line int) error {
 		v, err := d.parseValue(spec, value)
 		if err != nil {
 			if spec.critical {
+				if d.fast {
+					return errFast
+				}
 				return wrapHeaderErr(line, name, spec, err)
 			}
 			v = d.raw(value)
+		} else if spec.name == HeaderContentLength {
+			d.cl = v.(*Number)
 		}
 		d.addHeader(spec.name, v, compact, false)
 		return nil
@@ -313,6 +342,9 @@ func (d *decoder) parseField(field string, folded bool, line int) error {
 		}
 		if j < 0 {
 			if spec.critical {
+				if d.fast {
+					return errFast
+				}
 				return errAt(line, name, ErrInvalidHeader, "unbalanced quotes or angle brackets")
 			}
 			d.headers = d.headers[:mark]
@@ -330,6 +362,9 @@ func (d *decoder) parseField(field string, folded bool, line int) error {
 		}
 		if err != nil {
 			if spec.critical {
+				if d.fast {
+					return errFast
+				}
 				return wrapHeaderErr(line, name, spec, err)
 			}
 			d.headers = d.headers[:mark]

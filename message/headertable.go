@@ -170,22 +170,18 @@ var headerSpecs = [...]headerSpec{
 	{name: HeaderWWWAuthenticate, kind: kindAuth},
 }
 
-// headerHash finds the spec of a full name by its length and its first and
-// last letters, which tell all known names apart but Refer-To and Reply-To;
-// a bucket holds the indexes in headerSpecs plus one of up to two specs.
-// compactIndex finds a spec by its compact letter. Both are read-only.
-var headerHash, compactIndex = func() (full [512][2]uint8, compact [26]*headerSpec) {
+// headerHash finds the spec of a full name by its length and its first,
+// middle and last letters (see hashName), which tell all known names apart:
+// a slot holds one index in headerSpecs plus one, or 0. compactIndex finds
+// a spec by its compact letter. Both are read-only.
+var headerHash, compactIndex = func() (full [256]uint8, compact [26]*headerSpec) {
 	for i := range headerSpecs {
 		s := &headerSpecs[i]
-		b := &full[hashName(s.name)]
-		switch {
-		case b[0] == 0:
-			b[0] = uint8(i + 1)
-		case b[1] == 0:
-			b[1] = uint8(i + 1)
-		default:
-			panic("message: three header names share a hash bucket: " + s.name)
+		h := &full[hashName(s.name)]
+		if *h != 0 {
+			panic("message: two header names share a hash slot: " + s.name)
 		}
+		*h = uint8(i + 1)
 		if s.compact != 0 {
 			compact[s.compact-'a'] = s
 		}
@@ -193,32 +189,33 @@ var headerHash, compactIndex = func() (full [512][2]uint8, compact [26]*headerSp
 	return full, compact
 }()
 
-// hashName hashes a header name of two bytes or more, ignoring ASCII case.
+// hashName hashes a header name of two bytes or more, ignoring ASCII case:
+// a perfect hash of the names in headerSpecs.
 func hashName(name string) int {
-	return (len(name)*2 + int(name[0]|0x20)*45 + int(name[len(name)-1]|0x20)*3) & 511
+	n := len(name)
+	return (n + int(name[0]|0x20)*23 + int(name[n>>1]|0x20)*5 + int(name[n-1]|0x20)*9) & 255
 }
 
 // lookupHeader returns the spec of a header name as written, or nil, and
 // whether the name was a compact form.
 func lookupHeader(name string) (*headerSpec, bool) {
-	if name == "" {
-		return nil, false
-	}
-	if len(name) == 1 {
+	if len(name) < 2 {
+		if name == "" {
+			return nil, false
+		}
 		c := name[0] | 0x20
 		if c < 'a' || c > 'z' {
 			return nil, false
 		}
 		return compactIndex[c-'a'], true
 	}
-	for _, i := range headerHash[hashName(name)] {
-		if i == 0 {
-			break
-		}
-		// Most names come in their canonical case: compare them whole first.
-		if s := &headerSpecs[i-1]; s.name == name || equalFold(s.name, name) {
-			return s, false
-		}
+	i := headerHash[hashName(name)]
+	if i == 0 {
+		return nil, false
+	}
+	// Most names come in their canonical case: compare them whole first.
+	if s := &headerSpecs[i-1]; s.name == name || equalFold(s.name, name) {
+		return s, false
 	}
 	return nil, false
 }

@@ -2,7 +2,9 @@ package message
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -87,15 +89,13 @@ func (p *Parser) parseInto(data []byte, owned bool, scratch *block) (*Message, e
 	if len(startLine) > lim.maxLineLength() {
 		return nil, errAt(1, "", ErrLineTooLong, fmt.Sprintf("start line longer than %d bytes", lim.maxLineLength()))
 	}
-	var probe Message
-	uri, err := parseStartLine(startLine, &probe, lim)
+	var st startInfo
+	uri, err := parseStartLine(startLine, &st.probe, lim)
 	if err != nil {
 		return nil, err
 	}
-	d := decoder{lim: lim}
-	headerEnd, bodyStart := d.scanFields(data, eol)
-	if headerEnd < 0 {
-		return nil, errAt(0, "", ErrMalformed, "no empty line after the headers")
+	if eol >= len(data) {
+		return nil, errNoEmptyLine()
 	}
 
 	var b *block
@@ -108,43 +108,185 @@ func (p *Parser) parseInto(data []byte, owned bool, scratch *block) (*Message, e
 		b, own = newBlock(len(data))
 		copy(own, data)
 	}
-	s := unsafe.String(unsafe.SliceData(own), headerEnd)
-	d.init(b)
-	m := &b.msg
-	// The copy holds the same bytes at the same offsets: the start line
-	// checked above needs no second look, only its URI a parse.
-	m.Method = rebase(probe.Method, data, s)
-	m.Version = rebase(probe.Version, data, s)
-	m.StatusCode = probe.StatusCode
-	m.Reason = rebase(probe.Reason, data, s)
-	if uri != "" {
+	st.uri, st.from, st.eol = uri, data, eol
+	if m := p.fastParse(b, own, &st); m != nil {
+		return m, nil
+	}
+	// Something the fast path does not read, or an error: the general
+	// parser starts again from a clean block, and finds the error if there
+	// is one.
+	*b = block{}
+	return p.slowParse(b, own, &st)
+}
+
+// startInfo is what parse learned from the start line, on the caller's
+// bytes from: the line ends at eol.
+type startInfo struct {
+	probe Message
+	uri   string
+	from  []byte
+	eol   int
+}
+
+// set copies the start line into m and parses the Request-URI. s holds the
+// same bytes as st.from at the same offsets: the start line checked on the
+// caller's bytes needs no second look, only its URI a parse.
+func (st *startInfo) set(d *decoder, m *Message, s string) error {
+	m.Method = rebase(st.probe.Method, st.from, s)
+	m.Version = rebase(st.probe.Version, st.from, s)
+	m.StatusCode = st.probe.StatusCode
+	m.Reason = rebase(st.probe.Reason, st.from, s)
+	if st.uri != "" {
 		u := &d.block.uri
-		if err := parseURI(rebase(uri, data, s), u, &d.params); err != nil {
-			return nil, requestURIError(err)
+		if err := parseURI(rebase(st.uri, st.from, s), u, &d.params); err != nil {
+			return err
 		}
 		m.RequestURI = u
 	}
-	if err := d.parseHeaders(s, eol+1, m); err != nil {
+	return nil
+}
+
+// fastParse parses the message in own, the copy of st.from, in one pass,
+// and returns nil if it meets anything it does not read the common way or
+// an error; see fastHeaders.
+func (p *Parser) fastParse(b *block, own []byte, st *startInfo) *Message {
+	d := decoder{lim: &p.Limits, fast: true}
+	d.init(b)
+	s := unsafe.String(unsafe.SliceData(own), len(own))
+	m := &b.msg
+	if st.set(&d, m, s) != nil {
+		return nil
+	}
+	bodyStart, ok := d.fastHeaders(s, st.eol+1)
+	if !ok {
+		return nil
+	}
+	if !d.finish(m, own[bodyStart:]) {
+		return nil
+	}
+	return m
+}
+
+// slowParse parses the message in own, the copy of st.from, with the
+// general parser.
+func (p *Parser) slowParse(b *block, own []byte, st *startInfo) (*Message, error) {
+	d := decoder{lim: &p.Limits}
+	headerEnd, bodyStart := d.scanFields(own, st.eol)
+	if headerEnd < 0 {
+		return nil, errNoEmptyLine()
+	}
+	s := unsafe.String(unsafe.SliceData(own), headerEnd)
+	d.init(b)
+	m := &b.msg
+	if err := st.set(&d, m, s); err != nil {
+		return nil, requestURIError(err)
+	}
+	if err := d.parseHeaders(s, st.eol+1, m); err != nil {
 		return nil, err
 	}
+	if !d.finish(m, own[bodyStart:]) {
+		// RFC 4475 §3.1.2.2: a datagram shorter than its Content-Length is refused.
+		return nil, errAt(d.clLine, d.clName, ErrBadContentLength,
+			fmt.Sprintf("Content-Length %d exceeds the %d bytes of body received", d.cl.Value, len(own)-bodyStart))
+	}
+	return m, nil
+}
+
+// finish sets the headers and the body of m, of which body holds the
+// bytes after the header block, and reports false if there are fewer than
+// Content-Length says.
+func (d *decoder) finish(m *Message, body []byte) bool {
 	m.Headers = d.headers[:len(d.headers):len(d.headers)]
 	if len(m.Headers) == 0 {
 		m.Headers = nil
 	}
-
-	body := own[bodyStart:]
-	if cl := first[*Number](m.Headers, HeaderContentLength); cl != nil {
-		if cl.Value > len(body) {
-			// RFC 4475 §3.1.2.2: a datagram shorter than its Content-Length is refused.
-			return nil, errAt(d.clLine, d.clName, ErrBadContentLength,
-				fmt.Sprintf("Content-Length %d exceeds the %d bytes of body received", cl.Value, len(body)))
+	if d.cl != nil {
+		if d.cl.Value > len(body) {
+			return false
 		}
-		body = body[:cl.Value:cl.Value]
+		body = body[:d.cl.Value:d.cl.Value]
 	}
 	if len(body) > 0 {
 		m.Body = body
 	}
-	return m, nil
+	return true
+}
+
+// nameEnd returns the index of the colon that ends the header name
+// starting at s[i], a token followed by the colon right away, or -1, and
+// the name's spec as lookupHeader returns it.
+func nameEnd(s string, i int) (int, *headerSpec, bool) {
+	// Most names are known ones up to 24 bytes long: find the colon a word
+	// at a time, and a known name needs no look at each of its bytes.
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	for k := i; k+8 <= len(b) && k < i+24; k += 8 {
+		w := binary.LittleEndian.Uint64(b[k:]) ^ 0x3a3a3a3a3a3a3a3a
+		if z := (w - 0x0101010101010101) &^ w & 0x8080808080808080; z != 0 {
+			if j := k + bits.TrailingZeros64(z)>>3; j > i {
+				if spec, compact := lookupHeader(s[i:j]); spec != nil {
+					return j, spec, compact
+				}
+			}
+			break
+		}
+	}
+	j := skipToken(s, i)
+	if j == i || j == len(s) || s[j] != ':' {
+		return -1, nil, false
+	}
+	spec, compact := lookupHeader(s[i:j])
+	return j, spec, compact
+}
+
+func errNoEmptyLine() *ParseError {
+	return errAt(0, "", ErrMalformed, "no empty line after the headers")
+}
+
+// fastHeaders parses the header fields of s from offset i, the start of the
+// first one, up to the empty line or the end of s, where scanFields finds
+// the end of the header block, and returns the start of the body. It
+// reports false, leaving the rest to the general parser, for a folded
+// field, white space before a colon, a field or a number of them beyond the
+// limits, and any error.
+func (d *decoder) fastHeaders(s string, i int) (int, bool) {
+	maxLine, maxHeaders := d.lim.maxLineLength(), d.lim.maxHeaders()
+	for n := 0; ; n++ {
+		if i >= len(s) {
+			return len(s), true
+		}
+		switch s[i] {
+		case '\n':
+			return i + 1, true
+		case '\r':
+			if i+1 == len(s) {
+				return len(s), true
+			}
+			if s[i+1] == '\n' {
+				return i + 2, true
+			}
+			return 0, false
+		}
+		j, spec, compact := nameEnd(s, i)
+		if j < 0 {
+			return 0, false
+		}
+		e := strings.IndexByte(s[j+1:], '\n')
+		if e < 0 {
+			return 0, false
+		}
+		end := j + 1 + e
+		if end+1 < len(s) && (s[end+1] == ' ' || s[end+1] == '\t') {
+			return 0, false
+		}
+		value := trimEOL(s[j+1 : end])
+		if n >= maxHeaders || len(value)+j+1-i > maxLine {
+			return 0, false
+		}
+		if d.parseKnown(spec, compact, s[i:j], trimLWS(value), 0) != nil {
+			return 0, false
+		}
+		i = end + 1
+	}
 }
 
 // scanFields returns the end of the header block (just past the line end
@@ -226,6 +368,24 @@ func rebase(sub string, from []byte, to string) string {
 // which it checks only the length and the scheme; error details never alias
 // the line.
 func parseStartLine(line string, m *Message, lim *Limits) (uri string, err error) {
+	// The common request line, Method SP Request-URI SP "SIP/2.0", in one
+	// pass; anything else takes the checks below.
+	if n := len(line) - len(" SIP/2.0"); n > 4 && line[n:] == " SIP/2.0" {
+		sp := 0
+		for sp < n && isToken(line[sp]) {
+			sp++
+		}
+		if uri = line[min(sp+1, n):n]; sp > 0 && line[sp] == ' ' && uri != "" && uri[0] != '<' && len(uri) <= lim.maxURILength() {
+			i := 0
+			for i < len(uri) && uri[i] != ' ' && uri[i] != '\t' {
+				i++
+			}
+			if i == len(uri) && schemeEnd(uri) >= 0 {
+				m.Method, m.Version = line[:sp], line[n+1:]
+				return uri, nil
+			}
+		}
+	}
 	// RFC 3261 §7.1: SIP-Version is case-insensitive. No method starts
 	// with it, since "/" is not a token character.
 	if hasPrefixFold(line, "SIP/") {

@@ -59,19 +59,18 @@ func isTokenString(s string) bool {
 
 // trimLWS removes linear white space (including folded line ends) around s.
 func trimLWS(s string) string {
-	i, j := 0, len(s)
-	for i < j && isSpace(s[i]) {
-		i++
+	for len(s) > 0 && isSpace(s[0]) {
+		s = s[1:]
 	}
-	for j > i && isSpace(s[j-1]) {
-		j--
+	for len(s) > 0 && isSpace(s[len(s)-1]) {
+		s = s[:len(s)-1]
 	}
-	return s[i:j]
+	return s
 }
 
 // skipLWS returns the index of the first non-LWS byte of s at or after i.
 func skipLWS(s string, i int) int {
-	for i < len(s) && isSpace(s[i]) {
+	for uint(i) < uint(len(s)) && isSpace(s[i]) {
 		i++
 	}
 	return i
@@ -79,7 +78,7 @@ func skipLWS(s string, i int) int {
 
 // skipToken returns the index just past the token that starts at i.
 func skipToken(s string, i int) int {
-	for i < len(s) && isToken(s[i]) {
+	for uint(i) < uint(len(s)) && isToken(s[i]) {
 		i++
 	}
 	return i

@@ -87,8 +87,11 @@ func ParseURI(s string) (*URI, error) {
 // it was.
 func parseURI(s string, u *URI, pb *[]Param) error {
 	start := len(*pb)
-	if fastSIPURI(s, u, pb) {
-		return nil
+	if n, ok := fastSIPURI(s, u, pb); ok {
+		if n == len(s) {
+			return nil
+		}
+		*u = URI{}
 	}
 	clear((*pb)[start:])
 	*pb = (*pb)[:start]
@@ -206,21 +209,31 @@ func parseSIPURI(s string, u *URI, pb *[]Param) error {
 // else (an IPv6 reference, an error), which parseHostPort then reads and
 // reports on.
 func scanHostPort(s string) (host string, port, n int) {
+	host, port, n = scanHostPortPrefix(s)
+	if n < len(s) && s[n] != ';' && s[n] != '?' {
+		return "", 0, 0
+	}
+	return host, port, n
+}
+
+// scanHostPortPrefix is scanHostPort for a hostport at the start of s,
+// followed by anything.
+func scanHostPortPrefix(s string) (host string, port, n int) {
 	i := 0
 	start, prev := 0, 0 // the current label and the one before it
 	name := false       // a letter or a hyphen: a hostname, not an IPv4 address
 scan:
 	for ; i < len(s); i++ {
-		switch c := s[i]; {
-		case isAlpha(c):
+		switch hostClasses[s[i]] {
+		case hostDigit:
+		case hostAlpha:
 			name = true
-		case isDigit(c):
-		case c == '-':
+		case hostHyphen:
 			if i == start {
 				return "", 0, 0
 			}
 			name = true
-		case c == '.':
+		case hostDot:
 			if i == start || s[i-1] == '-' {
 				return "", 0, 0
 			}
@@ -261,11 +274,34 @@ scan:
 		}
 		i = j
 	}
-	if i < len(s) && s[i] != ';' && s[i] != '?' {
-		return "", 0, 0
-	}
 	return host, port, i
 }
+
+// hostClasses sorts the bytes of a hostname or IPv4 address for
+// scanHostPort; it is read-only.
+var hostClasses = func() (t [256]uint8) {
+	for c := range 256 {
+		switch b := byte(c); {
+		case isDigit(b):
+			t[c] = hostDigit
+		case isAlpha(b):
+			t[c] = hostAlpha
+		case b == '-':
+			t[c] = hostHyphen
+		case b == '.':
+			t[c] = hostDot
+		}
+	}
+	return t
+}()
+
+// hostClasses values; 0 is any other byte.
+const (
+	hostDigit = 1 + iota
+	hostAlpha
+	hostHyphen
+	hostDot
+)
 
 // parseHostPort parses host [ ":" port ].
 func parseHostPort(s string) (host string, port int, err error) {
