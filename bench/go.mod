@@ -1,6 +1,6 @@
 module github.com/sippet-go/sippet/bench
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/emiago/sipgo v1.7.3
@@ -15,7 +15,7 @@ require (
 	github.com/icholy/digest v1.2.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	golang.org/x/sync v0.16.0 // indirect
-	golang.org/x/sys v0.24.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
 )
 
 replace github.com/sippet-go/sippet => ../
