@@ -106,10 +106,7 @@ type decoder struct {
 	intervals []Interval
 	auths     []Auth
 	nvia      int
-	// fields are the line ends of the first header fields, shifted left by
-	// one, with the low bit set when the field is folded; nfields counts
-	// them all, including those that did not fit (see scanFields).
-	fields  [40]int
+	// nfields counts the header fields that scanFields found.
 	nfields int
 	// clSeen reports a Content-Length header; clLine and clName are its
 	// line and its name as written, cl its value once parsed.
@@ -157,14 +154,15 @@ func (d *decoder) inBlock(p unsafe.Pointer) bool {
 	return uintptr(p) >= start && uintptr(p) < start+unsafe.Sizeof(block{})
 }
 
-// parseHeaders reads the header lines of s from offset i to its end.
-func (d *decoder) parseHeaders(s string, i int, m *Message) error {
-	if d.nfields > len(d.fields) {
+// parseHeaders reads the header lines of s from offset i to its end;
+// fields are the line ends that scanFields recorded.
+func (d *decoder) parseHeaders(s string, i int, fields *fieldEnds) error {
+	if d.nfields > len(fields) {
 		return d.scanHeaders(s, i)
 	}
 	maxLine, maxHeaders := d.lim.maxLineLength(), d.lim.maxHeaders()
 	line := 1
-	for n, f := range d.fields[:d.nfields] {
+	for n, f := range fields[:d.nfields] {
 		line++
 		// Errors name the line where the field starts, even when it is folded.
 		first := line
@@ -307,6 +305,22 @@ func (d *decoder) parseKnown(spec *headerSpec, compact bool, name, value string,
 		if d.fastVias(spec, value, compact) {
 			return nil
 		}
+	case kindNumber:
+		// parseNumber, without its Value and its error.
+		if n, ok := parseUint(value); ok && (n <= 255 || spec.name != HeaderMaxForwards) {
+			v := next(d, &d.numbers)
+			v.Value = n
+			if spec.name == HeaderContentLength {
+				d.cl = v
+			}
+			d.addHeader(spec.name, v, compact, false)
+			return nil
+		}
+	case kindText:
+		t := next(d, &d.texts)
+		t.Value = value
+		d.addHeader(spec.name, t, compact, false)
+		return nil
 	}
 	if !spec.list {
 		v, err := d.parseValue(spec, value)

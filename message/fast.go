@@ -65,24 +65,40 @@ func restore[T any](d *decoder, s *[]T, m mark) {
 }
 
 // fastTokens reads a list of tokens without parameters ("INVITE, ACK").
+// Allow and Supported make many headers of one message: the slices are
+// kept in locals while there is room in them.
 func (d *decoder) fastTokens(name, value string, compact bool) bool {
 	m := markOf(d, d.tokens)
+	toks, hs := d.tokens, d.headers
 	joined := false
-	i := 0
-	for {
+	for i := 0; ; {
 		j := i
-		for j < len(value) && fastClasses[value[j]]&fastListWord != 0 {
+		for uint(j) < uint(len(value)) && fastClasses[value[j]]&fastListWord != 0 {
 			j++
 		}
 		k := skipLWS(value, j)
 		if j == i || (k < len(value) && value[k] != ',') {
+			d.tokens, d.headers = toks, hs
 			restore(d, &d.tokens, m)
 			return false
 		}
-		t := next(d, &d.tokens)
-		t.Value = value[i:j]
-		d.addHeader(name, t, compact, joined)
+		var t *Token
+		if len(toks) < cap(toks) && len(hs) < cap(hs) {
+			toks = toks[:len(toks)+1]
+			t = &toks[len(toks)-1]
+			t.Value = value[i:j]
+			hs = hs[:len(hs)+1]
+			h := &hs[len(hs)-1]
+			h.Name, h.Value, h.Compact, h.Joined = name, t, compact, joined
+		} else {
+			d.tokens, d.headers = toks, hs
+			t = next(d, &d.tokens)
+			t.Value = value[i:j]
+			d.addHeader(name, t, compact, joined)
+			toks, hs = d.tokens, d.headers
+		}
 		if k == len(value) {
+			d.tokens, d.headers = toks, hs
 			return true
 		}
 		joined = true

@@ -1,5 +1,7 @@
 package message
 
+import "encoding/binary"
+
 // The header names this package knows, their compact forms (RFC 3261 §7.3.3
 // and the IANA "Header Fields" registry) and how their values are parsed.
 
@@ -194,6 +196,69 @@ var headerHash, compactIndex = func() (full [256]uint8, compact [26]*headerSpec)
 func hashName(name string) int {
 	n := len(name)
 	return (n + int(name[0]|0x20)*23 + int(name[n>>1]|0x20)*5 + int(name[n-1]|0x20)*9) & 255
+}
+
+// nameWords is a known full name as up to three little-endian words of its
+// lowercase bytes, zero-padded, and the bytes that are letters (0x20 in
+// each), for looking a name up a word at a time (lookupWords).
+type nameWords struct {
+	lower [3]uint64
+	fold  [3]uint64
+	spec  *headerSpec
+	n     int
+}
+
+// wordNames holds the nameWords of headerSpecs, in the same order, and
+// wordIndex finds one by hashWords, plus one (0: none, which finds the
+// last entry, left empty). Both are read-only.
+var wordNames, wordIndex = func() (names [64]nameWords, index [256]uint8) {
+	if len(headerSpecs) >= len(names) {
+		panic("message: more header names than wordNames holds")
+	}
+	for i := range headerSpecs {
+		s := &headerSpecs[i]
+		if len(s.name) > 24 {
+			panic("message: header name longer than three words: " + s.name)
+		}
+		var lower, fold [24]byte
+		for j := 0; j < len(s.name); j++ {
+			lower[j] = s.name[j]
+			if isAlpha(s.name[j]) {
+				lower[j] |= 0x20
+				fold[j] = 0x20
+			}
+		}
+		e := &names[i]
+		e.spec, e.n = s, len(s.name)
+		for k := range 3 {
+			e.lower[k] = binary.LittleEndian.Uint64(lower[8*k:])
+			e.fold[k] = binary.LittleEndian.Uint64(fold[8*k:])
+		}
+		h := &index[hashWords(e.lower[0], len(s.name), s.name[len(s.name)-1])]
+		if *h != 0 {
+			panic("message: two header names share a word hash slot: " + s.name)
+		}
+		*h = uint8(i + 1)
+	}
+	return names, index
+}()
+
+// hashWords hashes a name of n bytes whose first word, with the bytes past
+// the name zeroed, is w0 and whose last byte is last, ignoring ASCII case:
+// a perfect hash of the names in headerSpecs.
+func hashWords(w0 uint64, n int, last byte) int {
+	return int(((w0 | 0x2020202020202020) ^ uint64(n) ^ uint64(last|0x20)<<16) * 0x8a444ad832098f6a >> 56)
+}
+
+// lookupWords returns the spec of the full name of n bytes (2 to 24) held
+// in w0, w1 and w2, little-endian with the bytes past the name zeroed, or
+// nil.
+func lookupWords(w0, w1, w2 uint64, n int, last byte) *headerSpec {
+	e := &wordNames[(wordIndex[hashWords(w0, n, last)]-1)&63]
+	if e.n != n || w0|e.fold[0] != e.lower[0] || w1|e.fold[1] != e.lower[1] || w2|e.fold[2] != e.lower[2] {
+		return nil
+	}
+	return e.spec
 }
 
 // lookupHeader returns the spec of a header name as written, or nil, and

@@ -131,14 +131,13 @@ type startInfo struct {
 // set copies the start line into m and parses the Request-URI. s holds the
 // same bytes as st.from at the same offsets: the start line checked on the
 // caller's bytes needs no second look, only its URI a parse.
-func (st *startInfo) set(d *decoder, m *Message, s string) error {
+func (st *startInfo) set(m *Message, s string, u *URI, pb *[]Param) error {
 	m.Method = rebase(st.probe.Method, st.from, s)
 	m.Version = rebase(st.probe.Version, st.from, s)
 	m.StatusCode = st.probe.StatusCode
 	m.Reason = rebase(st.probe.Reason, st.from, s)
 	if st.uri != "" {
-		u := &d.block.uri
-		if err := parseURI(rebase(st.uri, st.from, s), u, &d.params); err != nil {
+		if err := parseURI(rebase(st.uri, st.from, s), u, pb); err != nil {
 			return err
 		}
 		m.RequestURI = u
@@ -154,7 +153,7 @@ func (p *Parser) fastParse(b *block, own []byte, st *startInfo) *Message {
 	d.init(b)
 	s := unsafe.String(unsafe.SliceData(own), len(own))
 	m := &b.msg
-	if st.set(&d, m, s) != nil {
+	if st.set(m, s, &b.uri, &d.params) != nil {
 		return nil
 	}
 	bodyStart, ok := d.fastHeaders(s, st.eol+1)
@@ -170,18 +169,19 @@ func (p *Parser) fastParse(b *block, own []byte, st *startInfo) *Message {
 // slowParse parses the message in own, the copy of st.from, with the
 // general parser.
 func (p *Parser) slowParse(b *block, own []byte, st *startInfo) (*Message, error) {
+	var fields fieldEnds
 	d := decoder{lim: &p.Limits}
-	headerEnd, bodyStart := d.scanFields(own, st.eol)
+	headerEnd, bodyStart := d.scanFields(own, st.eol, &fields)
 	if headerEnd < 0 {
 		return nil, errNoEmptyLine()
 	}
 	s := unsafe.String(unsafe.SliceData(own), headerEnd)
 	d.init(b)
 	m := &b.msg
-	if err := st.set(&d, m, s); err != nil {
+	if err := st.set(m, s, &b.uri, &d.params); err != nil {
 		return nil, requestURIError(err)
 	}
-	if err := d.parseHeaders(s, st.eol+1, m); err != nil {
+	if err := d.parseHeaders(s, st.eol+1, &fields); err != nil {
 		return nil, err
 	}
 	if !d.finish(m, own[bodyStart:]) {
@@ -217,17 +217,24 @@ func (d *decoder) finish(m *Message, body []byte) bool {
 // the name's spec as lookupHeader returns it.
 func nameEnd(s string, i int) (int, *headerSpec, bool) {
 	// Most names are known ones up to 24 bytes long: find the colon a word
-	// at a time, and a known name needs no look at each of its bytes.
-	b := unsafe.Slice(unsafe.StringData(s), len(s))
-	for k := i; k+8 <= len(b) && k < i+24; k += 8 {
-		w := binary.LittleEndian.Uint64(b[k:]) ^ 0x3a3a3a3a3a3a3a3a
-		if z := (w - 0x0101010101010101) &^ w & 0x8080808080808080; z != 0 {
-			if j := k + bits.TrailingZeros64(z)>>3; j > i {
-				if spec, compact := lookupHeader(s[i:j]); spec != nil {
-					return j, spec, compact
+	// at a time and compare the words; a known name needs no look at each
+	// of its bytes.
+	if b := unsafe.Slice(unsafe.StringData(s), len(s)); i+24 <= len(b) {
+		var w [3]uint64
+		for k := range w {
+			x := binary.LittleEndian.Uint64(b[i+8*k:])
+			y := x ^ 0x3a3a3a3a3a3a3a3a
+			if z := (y - 0x0101010101010101) &^ y & 0x8080808080808080; z != 0 {
+				r := bits.TrailingZeros64(z) >> 3 // bytes of the name in this word
+				w[k] = x & (1<<(8*r) - 1)
+				if n := 8*k + r; n >= 2 {
+					if spec := lookupWords(w[0], w[1], w[2], n, b[i+n-1]); spec != nil {
+						return i + n, spec, false
+					}
 				}
+				break
 			}
-			break
+			w[k] = x
 		}
 	}
 	j := skipToken(s, i)
@@ -266,15 +273,15 @@ func (d *decoder) fastHeaders(s string, i int) (int, bool) {
 			}
 			return 0, false
 		}
+		// The line end and the name are found independently of each
+		// other, so that the processor looks for both at once.
+		e := strings.IndexByte(s[i:], '\n')
 		j, spec, compact := nameEnd(s, i)
-		if j < 0 {
+		if e < 0 || j < 0 || j >= i+e {
 			return 0, false
 		}
-		e := strings.IndexByte(s[j+1:], '\n')
-		if e < 0 {
-			return 0, false
-		}
-		end := j + 1 + e
+		end := i + e
+		// A line starting with SP or HTAB continues the field (folding).
 		if end+1 < len(s) && (s[end+1] == ' ' || s[end+1] == '\t') {
 			return 0, false
 		}
@@ -299,7 +306,7 @@ func (d *decoder) fastHeaders(s string, i int) (int, bool) {
 //
 // On the way it records where each header field ends, so that parseHeaders
 // need not look for the line ends again.
-func (d *decoder) scanFields(data []byte, eol int) (headerEnd, bodyStart int) {
+func (d *decoder) scanFields(data []byte, eol int, fields *fieldEnds) (headerEnd, bodyStart int) {
 	if eol >= len(data) {
 		return -1, -1
 	}
@@ -313,7 +320,7 @@ func (d *decoder) scanFields(data []byte, eol int) (headerEnd, bodyStart int) {
 			if k < len(data) && (data[k] == ' ' || data[k] == '\t') {
 				folded = true
 			} else {
-				d.addField(j, folded)
+				d.addField(fields, j, folded)
 				folded = false
 			}
 		}
@@ -334,17 +341,22 @@ func (d *decoder) scanFields(data []byte, eol int) (headerEnd, bodyStart int) {
 	}
 }
 
-// addField records a header field that ends at the line end at end.
-func (d *decoder) addField(end int, folded bool) {
-	if d.nfields < len(d.fields) {
+// addField records in fields a header field that ends at the line end at
+// end.
+func (d *decoder) addField(fields *fieldEnds, end int, folded bool) {
+	if d.nfields < len(fields) {
 		f := end << 1
 		if folded {
 			f |= 1
 		}
-		d.fields[d.nfields] = f
+		fields[d.nfields] = f
 	}
 	d.nfields++
 }
+
+// fieldEnds are the line ends of the first header fields, shifted left by
+// one, with the low bit set when the field is folded (see scanFields).
+type fieldEnds [40]int
 
 func trimEOL(line string) string {
 	if n := len(line); n > 0 && line[n-1] == '\r' {

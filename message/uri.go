@@ -221,27 +221,35 @@ func scanHostPort(s string) (host string, port, n int) {
 func scanHostPortPrefix(s string) (host string, port, n int) {
 	i := 0
 	start, prev := 0, 0 // the current label and the one before it
-	name := false       // a letter or a hyphen: a hostname, not an IPv4 address
-scan:
-	for ; i < len(s); i++ {
-		switch hostClasses[s[i]] {
-		case hostDigit:
-		case hostAlpha:
-			name = true
-		case hostHyphen:
-			if i == start {
-				return "", 0, 0
+	var seen uint8      // the hostClasses bits of the bytes so far
+	for {
+		// Letters and digits, most of a host.
+		for ; uint(i) < uint(len(s)); i++ {
+			k := hostClasses[s[i]]
+			if k&(hostDigit|hostAlpha) == 0 {
+				break
 			}
-			name = true
-		case hostDot:
-			if i == start || s[i-1] == '-' {
-				return "", 0, 0
-			}
-			prev, start = start, i+1
-		default:
-			break scan
+			seen |= k
 		}
+		if i == len(s) {
+			break
+		}
+		k := hostClasses[s[i]]
+		if k == 0 {
+			break
+		}
+		// A label neither starts nor ends with a hyphen.
+		if i == start || (k == hostDot && s[i-1] == '-') {
+			return "", 0, 0
+		}
+		if k == hostDot {
+			prev, start = start, i+1
+		}
+		seen |= k
+		i++
 	}
+	// A letter or a hyphen makes a hostname, else an IPv4 address.
+	name := seen&(hostAlpha|hostHyphen) != 0
 	host = s[:i]
 	switch {
 	case i == 0:
@@ -278,7 +286,7 @@ scan:
 }
 
 // hostClasses sorts the bytes of a hostname or IPv4 address for
-// scanHostPort; it is read-only.
+// scanHostPortPrefix, one bit each; it is read-only.
 var hostClasses = func() (t [256]uint8) {
 	for c := range 256 {
 		switch b := byte(c); {
@@ -295,9 +303,9 @@ var hostClasses = func() (t [256]uint8) {
 	return t
 }()
 
-// hostClasses values; 0 is any other byte.
+// hostClasses bits; 0 is any other byte.
 const (
-	hostDigit = 1 + iota
+	hostDigit = 1 << iota
 	hostAlpha
 	hostHyphen
 	hostDot
