@@ -42,7 +42,7 @@ func NewResponse(req *Message, code int, reason string) *Message {
 		// Room for the headers copied here and for the few a core
 		// adds (Contact, Allow, Supported, Server...): growing the slice
 		// later copies it all.
-		Headers: make(Headers, 0, req.Headers.Count(HeaderVia)+req.Headers.Count(HeaderRecordRoute)+12),
+		Headers: make(Headers, 0, req.Headers.Count(HeaderVia)+req.Headers.Count(HeaderRecordRoute)+9),
 	}
 	resp.Headers = copyHeaders(resp.Headers, req.Headers, HeaderVia)
 	if code > 100 && code < 300 && CreatesDialog(req.Method) {

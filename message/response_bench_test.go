@@ -1,0 +1,20 @@
+package message_test
+
+import (
+	"testing"
+
+	"github.com/sippet-go/sippet/message"
+)
+
+// BenchmarkNewResponse times what a UAS does for each request: a response
+// built from it (RFC 3261 §8.2.6), with a To tag added.
+func BenchmarkNewResponse(b *testing.B) {
+	req, err := message.Parse(readBenchMessage(b, "register.sip"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = message.NewResponse(req, message.StatusOK, "")
+	}
+}
