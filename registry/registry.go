@@ -130,20 +130,6 @@ func (r *Registry[K]) PutTransaction(k K, pid *actor.PID) bool {
 	return true
 }
 
-// SwapTransaction registers transaction k to pid instead of old, in one
-// step; it returns false, and changes nothing, when k is not registered to
-// old.
-func (r *Registry[K]) SwapTransaction(k K, old, pid *actor.PID) bool {
-	s := r.shard(k)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if cur, ok := s.m[k]; !ok || !cur.Equal(old) {
-		return false
-	}
-	s.m[k] = pid
-	return true
-}
-
 // Transaction returns the PID of transaction k.
 func (r *Registry[K]) Transaction(k K) (*actor.PID, bool) {
 	s := r.shard(k)

@@ -31,22 +31,6 @@ func TestTransactions(t *testing.T) {
 	assert.Equal(t, 0, r.TransactionCount())
 }
 
-// SwapTransaction moves a key from one PID to another only when the key
-// is still the first's, as a manager hands a transaction over.
-func TestSwapTransaction(t *testing.T) {
-	r := New[string]()
-	a, b, c := pid("a"), pid("b"), pid("c")
-	assert.False(t, r.SwapTransaction("k", a, b), "nothing registered")
-	require.True(t, r.PutTransaction("k", a))
-	assert.False(t, r.SwapTransaction("k", c, b), "registered to another")
-	got, _ := r.Transaction("k")
-	assert.True(t, got.Equal(a))
-	assert.True(t, r.SwapTransaction("k", a, b))
-	got, _ = r.Transaction("k")
-	assert.True(t, got.Equal(b))
-	assert.Equal(t, 1, r.TransactionCount())
-}
-
 func TestTransportByProtocolAndFamily(t *testing.T) {
 	r := New[string]()
 	v4 := Transport{Protocol: "UDP", Local: netip.MustParseAddrPort("127.0.0.1:5060"), PID: pid("v4")}

@@ -180,7 +180,7 @@ func (m *manager) Receive(ctx actor.Context) {
 	case *actor.Terminated:
 		m.terminated(msg.Who)
 	case *actor.Stopped:
-		m.forgetAll(ctx.Self())
+		m.forgetAll()
 	}
 }
 
@@ -445,12 +445,12 @@ func (m *manager) checkDrained() {
 
 // forgetAll unregisters every transaction when the manager stops: its
 // children are stopped with it, and the queues' timers.
-func (m *manager) forgetAll(self *actor.PID) {
+func (m *manager) forgetAll() {
 	for key, t := range m.txs {
 		if t.rec == nil {
 			m.env.reg.DeleteTransaction(key, t.pid)
 		} else {
-			m.env.reg.DeleteTransaction(key, self)
+			m.env.reg.DeleteTransaction(key, t.rec.host)
 		}
 	}
 	clear(m.txs)

@@ -43,6 +43,8 @@ type parked struct {
 	data      []byte
 	dest      netip.AddrPort
 	transport *actor.PID
+	// host ran the transaction, and stays its entry in the registry.
+	host *actor.PID
 }
 
 // park is what a transaction sends its manager as it enters a wait state on
@@ -141,11 +143,12 @@ func (m *manager) park(ctx actor.Context, p *park) {
 		m.idleHost(ctx, p.who) // the transaction ended meanwhile
 		return
 	}
+	p.rec.host = p.who
 	m.txs[key] = txSlot{rec: p.rec}
 	delete(m.keys, p.who.Id)
-	// The key stays registered, now to the manager: a late response the
-	// core sends for it is discarded here (§17.2.2), not refused by Send.
-	m.env.reg.SwapTransaction(key, p.who, ctx.Self())
+	// The key stays registered to the host: a late response the core
+	// sends for it reaches the host, which hands it back here (host.stray)
+	// to be discarded (§17.2.2), rather than being refused by Send.
 	m.queueFor(p.wait).push(ctx, m, waitEntry{rec: p.rec, at: time.Since(m.epoch) + p.wait})
 	m.idleHost(ctx, p.who)
 }
@@ -236,7 +239,7 @@ func (m *manager) sweep(ctx actor.Context, q *waitQueue) {
 // unpark forgets rec: its transaction is Terminated.
 func (m *manager) unpark(ctx actor.Context, rec *parked) {
 	delete(m.txs, rec.key)
-	m.env.reg.DeleteTransaction(rec.key, ctx.Self())
+	m.env.reg.DeleteTransaction(rec.key, rec.host)
 }
 
 // retransmitted handles a message that matches parked transaction rec:
