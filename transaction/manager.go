@@ -98,8 +98,6 @@ type manager struct {
 	// record of one in a wait state (park.go). One map for both keeps a
 	// waiting transaction's cost down, and parking is an update in place.
 	txs map[Key]txSlot
-	// keys maps a transaction's PID Id back to its key, for Terminated.
-	keys map[string]Key
 
 	draining   bool
 	retryAfter int
@@ -127,7 +125,7 @@ type manager struct {
 const txThroughput = 300
 
 func newManager(e *env) *manager {
-	m := &manager{env: e, txs: make(map[Key]txSlot), keys: make(map[string]Key), epoch: time.Now()}
+	m := &manager{env: e, txs: make(map[Key]txSlot), epoch: time.Now()}
 	m.txProps = actor.PropsFromProducer(func() actor.Actor { return &host{} },
 		// A transaction gets a handful of messages in its life: the
 		// lock-free mailbox costs ~200 bytes less per actor than the
@@ -236,7 +234,7 @@ func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
 		// the transaction still absorbs it: ending at exactly 64*T1 would
 		// make a late one a new request for the core.
 		d := m.env.timers.TimerF() + m.env.timers.t4()
-		m.queueFor(d).push(ctx, m, waitEntry{id: pid.Id, gen: gen, at: time.Since(m.epoch) + d})
+		m.queueFor(d).push(ctx, m, waitEntry{host: pid, gen: gen, at: time.Since(m.epoch) + d})
 	}
 }
 
@@ -356,7 +354,6 @@ func (m *manager) spawn(ctx actor.Context, key Key, tx txActor) (*actor.PID, uin
 	}
 	m.gen++
 	m.txs[key] = txSlot{pid: pid}
-	m.keys[pid.Id] = key
 	if !m.env.reg.PutTransaction(key, pid) {
 		// A stale entry, left by an earlier manager of this registry:
 		// the manager's own map is the truth.
@@ -381,7 +378,6 @@ func (m *manager) released(ctx actor.Context, who *actor.PID, key Key) {
 		delete(m.txs, key)
 		m.env.reg.DeleteTransaction(key, who)
 	}
-	delete(m.keys, who.Id)
 	m.idleHost(ctx, who)
 }
 
@@ -399,18 +395,22 @@ func (m *manager) idleHost(ctx actor.Context, who *actor.PID) {
 	m.idle = append(m.idle, who)
 }
 
+// terminated forgets the transaction whose host stopped: a panic stopped
+// it (hosts the manager stops itself run none). Finding it takes a scan,
+// which keeps a map from hosts to keys off every request for the sake of
+// a rare failure.
 func (m *manager) terminated(who *actor.PID) {
-	key, ok := m.keys[who.Id]
-	if !ok {
-		return
+	for key, t := range m.txs {
+		if t.rec == nil && t.pid.Equal(who) {
+			delete(m.txs, key)
+			m.env.reg.DeleteTransaction(key, who)
+			break
+		}
 	}
-	delete(m.keys, who.Id)
-	if t, ok := m.txs[key]; ok && t.rec == nil && t.pid.Equal(who) {
-		delete(m.txs, key)
+	if _, ok := m.pending[who.Id]; ok {
+		delete(m.pending, who.Id)
+		m.checkDrained()
 	}
-	m.env.reg.DeleteTransaction(key, who)
-	delete(m.pending, who.Id)
-	m.checkDrained()
 }
 
 func (m *manager) drain(ctx actor.Context, d *Drain) {
@@ -454,7 +454,6 @@ func (m *manager) forgetAll() {
 		}
 	}
 	clear(m.txs)
-	clear(m.keys)
 	for _, q := range m.queues {
 		if q.timer != nil {
 			q.timer.Stop()

@@ -117,13 +117,13 @@ type waitBlock struct {
 	next *waitBlock
 }
 
-// A waitEntry is a parked record, or the Id of a live server non-INVITE
-// transaction whose timerUnanswered it runs (an Id rather than a PID,
-// which would keep the actor's memory until the entry is due).
+// A waitEntry is a parked record, or the host and gen of a server
+// non-INVITE transaction whose timerUnanswered it runs: the host drops the
+// timer if it runs another transaction by then.
 type waitEntry struct {
-	rec *parked
-	id  string
-	gen uint64
+	rec  *parked
+	host *actor.PID
+	gen  uint64
 	// at is when rec expires, as time since the manager's epoch.
 	at time.Duration
 }
@@ -145,7 +145,6 @@ func (m *manager) park(ctx actor.Context, p *park) {
 	}
 	p.rec.host = p.who
 	m.txs[key] = txSlot{rec: p.rec}
-	delete(m.keys, p.who.Id)
 	// The key stays registered to the host: a late response the core
 	// sends for it reaches the host, which hands it back here (host.stray)
 	// to be discarded (§17.2.2), rather than being refused by Send.
@@ -224,11 +223,7 @@ func (m *manager) sweep(ctx actor.Context, q *waitQueue) {
 				m.unpark(ctx, e.rec)
 			}
 		default:
-			if key, ok := m.keys[e.id]; ok {
-				if t := m.txs[key]; t.rec == nil && t.pid != nil && t.pid.Id == e.id {
-					ctx.Send(t.pid, &unanswered{gen: e.gen})
-				}
-			}
+			ctx.Send(e.host, &unanswered{gen: e.gen})
 		}
 	}
 	if e, ok := q.peek(); ok {
