@@ -98,6 +98,9 @@ type manager struct {
 	// record of one in a wait state (park.go). One map for both keeps a
 	// waiting transaction's cost down, and parking is an update in place.
 	txs map[Key]txSlot
+	// running maps the host of each live transaction to its key, for
+	// Terminated: a host that panicked stops with its transaction.
+	running map[*actor.PID]Key
 
 	draining   bool
 	retryAfter int
@@ -125,7 +128,7 @@ type manager struct {
 const txThroughput = 300
 
 func newManager(e *env) *manager {
-	m := &manager{env: e, txs: make(map[Key]txSlot), epoch: time.Now()}
+	m := &manager{env: e, txs: make(map[Key]txSlot), running: make(map[*actor.PID]Key), epoch: time.Now()}
 	m.txProps = actor.PropsFromProducer(func() actor.Actor { return &host{} },
 		// A transaction gets a handful of messages in its life: the
 		// lock-free mailbox costs ~200 bytes less per actor than the
@@ -354,6 +357,7 @@ func (m *manager) spawn(ctx actor.Context, key Key, tx txActor) (*actor.PID, uin
 	}
 	m.gen++
 	m.txs[key] = txSlot{pid: pid}
+	m.running[pid] = key
 	if !m.env.reg.PutTransaction(key, pid) {
 		// A stale entry, left by an earlier manager of this registry:
 		// the manager's own map is the truth.
@@ -378,6 +382,7 @@ func (m *manager) released(ctx actor.Context, who *actor.PID, key Key) {
 		delete(m.txs, key)
 		m.env.reg.DeleteTransaction(key, who)
 	}
+	delete(m.running, who)
 	m.idleHost(ctx, who)
 }
 
@@ -396,15 +401,13 @@ func (m *manager) idleHost(ctx actor.Context, who *actor.PID) {
 }
 
 // terminated forgets the transaction whose host stopped: a panic stopped
-// it (hosts the manager stops itself run none). Finding it takes a scan,
-// which keeps a map from hosts to keys off every request for the sake of
-// a rare failure.
+// it (hosts the manager stops itself run none).
 func (m *manager) terminated(who *actor.PID) {
-	for key, t := range m.txs {
-		if t.rec == nil && t.pid.Equal(who) {
+	if key, ok := m.running[who]; ok {
+		delete(m.running, who)
+		if t, ok := m.txs[key]; ok && t.rec == nil && t.pid.Equal(who) {
 			delete(m.txs, key)
 			m.env.reg.DeleteTransaction(key, who)
-			break
 		}
 	}
 	if _, ok := m.pending[who.Id]; ok {
@@ -454,6 +457,7 @@ func (m *manager) forgetAll() {
 		}
 	}
 	clear(m.txs)
+	clear(m.running)
 	for _, q := range m.queues {
 		if q.timer != nil {
 			q.timer.Stop()

@@ -145,6 +145,7 @@ func (m *manager) park(ctx actor.Context, p *park) {
 	}
 	p.rec.host = p.who
 	m.txs[key] = txSlot{rec: p.rec}
+	delete(m.running, p.who)
 	// The key stays registered to the host: a late response the core
 	// sends for it reaches the host, which hands it back here (host.stray)
 	// to be discarded (§17.2.2), rather than being refused by Send.
