@@ -19,13 +19,17 @@ type uas struct {
 	policy message.RequestPolicy
 	// accept are the body types understood (§8.2.3).
 	accept []*message.MediaType
-	logf   func(msg string, args ...any)
+	// allow is the Allow value of every response. It and accept are made
+	// once and shared by the responses, which never change them.
+	allow *message.Token
+	logf  func(msg string, args ...any)
 }
 
 func newUAS(stack sender, logf func(string, ...any)) *uas {
 	return &uas{
 		stack:  stack,
 		accept: []*message.MediaType{{Type: "application", Subtype: "sdp"}},
+		allow:  &message.Token{Value: message.MethodOptions},
 		logf:   logf,
 	}
 }
@@ -97,9 +101,9 @@ func errorResponse(req *message.Message, err error) *message.Message {
 // asks for (§11.2) and 405/415/420 need (§8.2.1, §8.2.3, §8.2.2.3), and
 // sends it.
 func (u *uas) reply(req, resp *message.Message) {
-	resp.Headers.Add(message.HeaderAllow, &message.Token{Value: message.MethodOptions})
+	resp.Headers.Add(message.HeaderAllow, u.allow)
 	for _, a := range u.accept {
-		resp.Headers.Add(message.HeaderAccept, a.Clone())
+		resp.Headers.Add(message.HeaderAccept, a)
 	}
 	resp.Headers.Add(message.HeaderSupported, nil)
 	if err := u.stack.Send(resp); err != nil {
