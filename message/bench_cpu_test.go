@@ -18,15 +18,15 @@ func BenchmarkParseCPU(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			var p Parser
-			blk := new(block)
-			if _, err := p.parseInto(data, true, blk); err != nil {
+			blk := new(block4864)
+			if _, err := p.parseInto(data, false, blk, false); err != nil {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
-				*blk = block{}
-				if _, err := p.parseInto(data, true, blk); err != nil {
+				blk.block = block{}
+				if _, err := p.parseInto(data, false, blk, false); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -150,8 +150,7 @@ func next[T any](d *decoder, s *[]T) *T {
 
 // inBlock reports whether p points into the decoder's block.
 func (d *decoder) inBlock(p unsafe.Pointer) bool {
-	start := uintptr(unsafe.Pointer(d.block))
-	return uintptr(p) >= start && uintptr(p) < start+unsafe.Sizeof(block{})
+	return uintptr(p)-uintptr(unsafe.Pointer(d.block)) < unsafe.Sizeof(block{})
 }
 
 // parseHeaders reads the header lines of s from offset i to its end;

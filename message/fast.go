@@ -13,6 +13,11 @@ import (
 // decides anything alone: what it accepts, it accepts exactly as the general
 // parser does, with the same typed result; everything else, errors
 // included, is the general parser's.
+//
+// The same holds one level up: fastParse (parse.go) reads a whole message
+// in one pass with these, and on anything else (a folded line, an error)
+// the general parser starts again from a clean block. checkParse (FuzzParse,
+// TestParseMutations) compares the two on every message it sees.
 
 // fastClasses bits.
 const (
@@ -179,7 +184,7 @@ func (d *decoder) fastAddress(value string, i int, list bool, a *Address, form a
 			return 0, false
 		}
 	}
-	ps, end, ok := fastParams(value, gt+1, list, &d.params)
+	ps, end, ok := d.fastParams(value, gt+1, list)
 	if !ok {
 		return 0, false
 	}
@@ -255,7 +260,7 @@ func (d *decoder) fastVia(value string, i int, v *Via) (int, bool) {
 		}
 		port, next = n, e
 	}
-	ps, end, ok := fastParams(value, next, true, &d.params)
+	ps, end, ok := d.fastParams(value, next, true)
 	if !ok || checkViaParams(ps) != nil {
 		return 0, false
 	}
@@ -267,7 +272,8 @@ func (d *decoder) fastVia(value string, i int, v *Via) (int, bool) {
 // fastParams reads *( SEMI generic-param ) from value[i] as parseParams
 // does, up to the end of value or, in a list, a comma; it returns the index
 // where it stopped.
-func fastParams(value string, i int, list bool, pb *[]Param) (Params, int, bool) {
+func (d *decoder) fastParams(value string, i int, list bool) (Params, int, bool) {
+	pb := &d.params
 	start := len(*pb)
 	for {
 		i = skipLWS(value, i)

@@ -73,6 +73,15 @@ func FuzzParse(f *testing.F) {
 func checkParse(t *testing.T, data []byte) {
 	input := bytes.Clone(data)
 	m, err := Parse(input)
+	// The fast path (fastParse) gives what the general parser gives,
+	// errors included, or leaves the message to it.
+	general, gerr := defaultParser.parseInto(data, false, nil, true)
+	if (err == nil) != (gerr == nil) || err != nil && err.Error() != gerr.Error() {
+		t.Fatalf("Parse error %v, general parser's %v", err, gerr)
+	}
+	if err == nil && !reflect.DeepEqual(general, m) {
+		t.Fatalf("Parse differs from the general parser:\n%#v\n%#v", m, general)
+	}
 	if err != nil {
 		var pe *ParseError
 		if m != nil || !errors.As(err, &pe) || pe.Err == nil || pe.Line < 0 {
@@ -84,6 +93,10 @@ func checkParse(t *testing.T, data []byte) {
 		return
 	}
 	wire := m.Bytes()
+	// Bytes sizes its buffer exactly (wireSize).
+	if n := m.wireSize(); n != len(wire) || cap(wire) < len(wire) {
+		t.Fatalf("wireSize %d, wire %d bytes, capacity %d: %q", n, len(wire), cap(wire), wire)
+	}
 	clear(input)
 	if again := m.Bytes(); !bytes.Equal(wire, again) {
 		t.Fatalf("message changed with its input:\nbefore: %q\nafter:  %q", wire, again)

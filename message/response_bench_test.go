@@ -18,3 +18,18 @@ func BenchmarkNewResponse(b *testing.B) {
 		_ = message.NewResponse(req, message.StatusOK, "")
 	}
 }
+
+// BenchmarkValidate times the checks a UAS runs on each request (RFC 3261
+// §8.2).
+func BenchmarkValidate(b *testing.B) {
+	req, err := message.Parse(readBenchMessage(b, "register.sip"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := req.Validate(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

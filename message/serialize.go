@@ -64,26 +64,59 @@ func appendName(b []byte, h *Header) []byte {
 
 // Bytes returns the wire form of m.
 func (m *Message) Bytes() []byte {
-	return m.Append(make([]byte, 0, m.sizeHint()))
+	return m.Append(make([]byte, 0, m.wireSize()))
 }
 
 // String returns the wire form of m.
 func (m *Message) String() string { return string(m.Bytes()) }
 
-// sizeHint returns about the wire size of m, a little more rather than
-// less, so that Bytes allocates once and not much more than it needs: the
-// sizes of the common values are added up from their strings, the others
-// guessed.
-func (m *Message) sizeHint() int {
-	n := 64 + len(m.Method) + len(m.Reason) + uriSize(m.RequestURI) + len(m.Body)
+// wireSize returns the length of the wire form of m, as Append writes it,
+// so that Bytes allocates once and no more than it needs: the runtime's
+// size classes are close together at message sizes (768, 896, 1024 bytes),
+// and a guess that lands one class up costs more than the counting. Values
+// of types this package does not define are guessed; Append grows the
+// buffer if the guess was short.
+func (m *Message) wireSize() int {
+	var n int
+	if m.IsRequest() {
+		n = len(m.Method) + 2 + uriSize(m.RequestURI) + orLen(m.Version, Version)
+	} else {
+		n = orLen(m.Version, Version) + 2 + intLen(int64(m.StatusCode)) + len(m.Reason)
+	}
+	wroteLength := false
 	for i := range m.Headers {
 		h := &m.Headers[i]
-		n += len(h.Name) + 4 + valueSize(h.Value)
+		if h.Name == HeaderContentLength {
+			if !wroteLength {
+				wroteLength = true
+				n += 2 + nameSize(h) + intLen(int64(len(m.Body)))
+			}
+			continue
+		}
+		if h.Joined && i > 0 && m.Headers[i-1].Name == h.Name {
+			n += 2
+		} else {
+			n += 2 + nameSize(h)
+		}
+		n += valueSize(h.Value)
 	}
-	return n
+	if !wroteLength {
+		n += len("\r\nContent-Length: ") + intLen(int64(len(m.Body)))
+	}
+	return n + 4 + len(m.Body)
 }
 
-// valueSize is the part of sizeHint for one value.
+// nameSize is the length of what appendName writes.
+func nameSize(h *Header) int {
+	if h.Compact {
+		if s, _ := lookupHeader(h.Name); s != nil && s.compact != 0 {
+			return 3
+		}
+	}
+	return len(h.Name) + 2
+}
+
+// valueSize is the length of what v.Append writes.
 func valueSize(v Value) int {
 	switch v := v.(type) {
 	case nil:
@@ -95,38 +128,145 @@ func valueSize(v Value) int {
 	case *Token:
 		return len(v.Value) + paramsSize(v.Params)
 	case *Address:
-		return len(v.Display) + 3 + uriSize(&v.URI) + paramsSize(v.Params)
+		if v.Wildcard {
+			return 1
+		}
+		n := 2 + uriSize(&v.URI) + paramsSize(v.Params)
+		if v.Display != "" {
+			n += len(v.Display) + 1
+		}
+		return n
 	case *Via:
-		return 16 + len(v.Protocol) + len(v.Version) + len(v.Transport) + len(v.Host) + paramsSize(v.Params)
+		n := orLen(v.Protocol, "SIP") + orLen(v.Version, "2.0") + len(v.Transport) + len(v.Host) + 3 + paramsSize(v.Params)
+		if v.Port != 0 {
+			n += 1 + intLen(int64(v.Port))
+		}
+		return n
 	case *CSeq:
-		return 11 + len(v.Method)
+		return uintLen(uint64(v.Seq)) + 1 + len(v.Method)
 	case *Number:
-		return 10
+		return intLen(int64(v.Value))
 	case *MediaType:
-		return 1 + len(v.Type) + len(v.Subtype) + paramsSize(v.Params)
+		return len(v.Type) + 1 + len(v.Subtype) + paramsSize(v.Params)
 	case *Auth:
-		// Parameters are separated by ", ": one byte more each.
-		return 1 + len(v.Scheme) + paramsSize(v.Params) + len(v.Params)
+		n := len(v.Scheme)
+		for i, p := range v.Params {
+			if i > 0 || v.Scheme != "" {
+				n++
+			}
+			if i > 0 {
+				n++
+			}
+			n += paramSize(p)
+		}
+		return n
+	case *Interval:
+		n := intLen(int64(v.Seconds)) + paramsSize(v.Params)
+		if v.Comment != "" {
+			n += 3 + len(v.Comment)
+		}
+		return n
+	case *RAck:
+		return uintLen(uint64(v.RSeq)) + uintLen(uint64(v.CSeq)) + 2 + len(v.Method)
+	case *Warning:
+		n := 3
+		if v.Code < 0 || v.Code >= 1000 {
+			n = intLen(int64(v.Code))
+		}
+		return n + 4 + len(v.Agent) + len(v.Text)
+	case *Timestamp:
+		if v.Delay != "" {
+			return len(v.Value) + 1 + len(v.Delay)
+		}
+		return len(v.Value)
 	}
 	return 64
 }
 
-// uriSize is the part of sizeHint for a URI; the constant covers the
-// separators and a port.
+// uriSize is the length of what u.Append writes.
 func uriSize(u *URI) int {
 	if u == nil {
 		return 0
 	}
-	return 9 + len(u.Scheme) + len(u.User) + len(u.Password) + len(u.Host) + len(u.Opaque) +
-		paramsSize(u.Params) + paramsSize(u.Headers)
+	n := len(u.Scheme) + 1
+	switch {
+	case u.IsSIP():
+		if u.User != "" || u.Password != "" {
+			n += len(u.User) + 1
+			if u.Password != "" {
+				n += 1 + len(u.Password)
+			}
+		}
+		n += len(u.Host)
+		if u.Port != 0 {
+			n += 1 + intLen(int64(u.Port))
+		}
+		n += uriParamsSize(u.Params)
+		for _, h := range u.Headers {
+			n += 2 + len(h.Name) + len(h.Value)
+		}
+	case u.isTel():
+		n += len(u.User) + uriParamsSize(u.Params)
+	default:
+		n += len(u.Opaque)
+	}
+	return n
 }
 
-// paramsSize is the part of sizeHint for parameters: each takes its name,
-// its value, and at most a separator, an equals sign and two quotes.
+// uriParamsSize is the length of what appendURIParams writes.
+func uriParamsSize(ps Params) int {
+	n := 0
+	for i := range ps {
+		n += 1 + len(ps[i].Name)
+		if ps[i].Value != "" {
+			n += 1 + len(ps[i].Value)
+		}
+	}
+	return n
+}
+
+// paramsSize is the length of what appendParams writes.
 func paramsSize(ps Params) int {
 	n := 0
 	for i := range ps {
-		n += 4 + len(ps[i].Name) + len(ps[i].Value)
+		n += 1 + paramSize(ps[i])
+	}
+	return n
+}
+
+// paramSize is the length of what appendParam writes.
+func paramSize(p Param) int {
+	switch {
+	case p.Quoted:
+		return len(p.Name) + 3 + len(p.Value)
+	case p.Value != "":
+		return len(p.Name) + 1 + len(p.Value)
+	}
+	return len(p.Name)
+}
+
+// orLen is the length of what appendOr writes.
+func orLen(s, def string) int {
+	if s == "" {
+		return len(def)
+	}
+	return len(s)
+}
+
+// intLen is the length of v in decimal, with its sign.
+func intLen(v int64) int {
+	if v < 0 {
+		return 1 + uintLen(uint64(-v))
+	}
+	return uintLen(uint64(v))
+}
+
+// uintLen is the length of v in decimal.
+func uintLen(v uint64) int {
+	n := 1
+	for v >= 10 {
+		v /= 10
+		n++
 	}
 	return n
 }

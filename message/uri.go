@@ -637,7 +637,9 @@ func uriCharError(s string, i int, where string) error {
 	return uriError("invalid character %q in %s", s[i], where)
 }
 
-func isSIPScheme(s string) bool { return equalFold(s, "sip") || equalFold(s, "sips") }
+func isSIPScheme(s string) bool {
+	return s == "sip" || s == "sips" || equalFold(s, "sip") || equalFold(s, "sips")
+}
 
 // IsSIP reports whether u is a SIP or SIPS URI.
 func (u *URI) IsSIP() bool { return isSIPScheme(u.Scheme) }
