@@ -98,9 +98,11 @@ type manager struct {
 	// record of one in a wait state (park.go). One map for both keeps a
 	// waiting transaction's cost down, and parking is an update in place.
 	txs map[Key]txSlot
-	// running maps the host of each live transaction to its key, for
-	// Terminated: a host that panicked stops with its transaction.
-	running map[*actor.PID]Key
+	// running maps the host of each live transaction to its key and gen:
+	// for Terminated (a host that panicked stops with its transaction),
+	// and for timerUnanswered, which is sent only to the transaction it
+	// was armed for.
+	running map[*actor.PID]runningTx
 
 	draining   bool
 	retryAfter int
@@ -128,7 +130,7 @@ type manager struct {
 const txThroughput = 300
 
 func newManager(e *env) *manager {
-	m := &manager{env: e, txs: make(map[Key]txSlot), running: make(map[*actor.PID]Key), epoch: time.Now()}
+	m := &manager{env: e, txs: make(map[Key]txSlot), running: make(map[*actor.PID]runningTx), epoch: time.Now()}
 	m.txProps = actor.PropsFromProducer(func() actor.Actor { return &host{} },
 		// A transaction gets a handful of messages in its life: the
 		// lock-free mailbox costs ~200 bytes less per actor than the
@@ -357,7 +359,7 @@ func (m *manager) spawn(ctx actor.Context, key Key, tx txActor) (*actor.PID, uin
 	}
 	m.gen++
 	m.txs[key] = txSlot{pid: pid}
-	m.running[pid] = key
+	m.running[pid] = runningTx{key: key, gen: m.gen}
 	if !m.env.reg.PutTransaction(key, pid) {
 		// A stale entry, left by an earlier manager of this registry:
 		// the manager's own map is the truth.
@@ -373,6 +375,12 @@ func (m *manager) spawn(ctx actor.Context, key Key, tx txActor) (*actor.PID, uin
 		ctx.Send(pid, settleQueryMsg)
 	}
 	return pid, m.gen
+}
+
+// runningTx is what the manager knows of a host's transaction.
+type runningTx struct {
+	key Key
+	gen uint64
 }
 
 // released forgets transaction key, which ended, and keeps its host for
@@ -403,7 +411,8 @@ func (m *manager) idleHost(ctx actor.Context, who *actor.PID) {
 // terminated forgets the transaction whose host stopped: a panic stopped
 // it (hosts the manager stops itself run none).
 func (m *manager) terminated(who *actor.PID) {
-	if key, ok := m.running[who]; ok {
+	if r, ok := m.running[who]; ok {
+		key := r.key
 		delete(m.running, who)
 		if t, ok := m.txs[key]; ok && t.rec == nil && t.pid.Equal(who) {
 			delete(m.txs, key)

@@ -118,8 +118,8 @@ type waitBlock struct {
 }
 
 // A waitEntry is a parked record, or the host and gen of a server
-// non-INVITE transaction whose timerUnanswered it runs: the host drops the
-// timer if it runs another transaction by then.
+// non-INVITE transaction whose timerUnanswered it runs, which is dropped
+// unless that transaction still runs.
 type waitEntry struct {
 	rec  *parked
 	host *actor.PID
@@ -224,7 +224,9 @@ func (m *manager) sweep(ctx actor.Context, q *waitQueue) {
 				m.unpark(ctx, e.rec)
 			}
 		default:
-			ctx.Send(e.host, &unanswered{gen: e.gen})
+			if r, ok := m.running[e.host]; ok && r.gen == e.gen {
+				ctx.Send(e.host, &unanswered{gen: e.gen})
+			}
 		}
 	}
 	if e, ok := q.peek(); ok {
