@@ -20,7 +20,11 @@ var ErrNoTransport = errors.New("sip: no transport")
 // Send sends a message, the way RFC 3261 asks for its kind:
 //
 //   - a response goes through the server transaction it belongs to (found
-//     by transaction.ServerKey), or fails with transaction.ErrNoTransaction;
+//     by transaction.ServerKey), or fails with transaction.ErrNoTransaction
+//     when there is none, or when that transaction has sent its final
+//     response and only waits for retransmissions (RFC 3261 §17.2.2
+//     discards the later ones; an INVITE's 2xx retransmissions go through
+//     its transaction, which stays live in Accepted, RFC 6026);
 //   - an ACK (for a 2xx: the transactions send the others themselves) goes
 //     straight to the transport, as it is not part of a transaction
 //     (RFC 3261 §17.1.1.3, §13.2.2.4);

@@ -59,9 +59,10 @@
 // server INVITE) only answers retransmissions with what it last sent, or
 // absorbs them. The manager then holds it as a record of those bytes, a
 // few hundred, rather than an actor holding parsed messages: at 20 000
-// requests/s Timer J keeps 640 000 transactions waiting. Its key stays
-// registered (to the manager), and a late response from the core is
-// discarded as RFC 3261 §17.2.2 asks.
+// requests/s Timer J keeps 640 000 transactions waiting. It leaves the
+// registry, which holds the live transactions only (so that the lookups of
+// every request stay in the processor's cache): a late response from the
+// core, which RFC 3261 §17.2.2 discards, finds no transaction.
 //
 // The core (registry.Core, looked up at every event) receives
 // *RequestEvent, *ResponseEvent and *ErrorEvent. An ErrorEvent wraps

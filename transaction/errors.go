@@ -6,8 +6,9 @@ var (
 	// ErrTimeout is the error of a transaction whose Timer B, F or H fired
 	// (RFC 3261 §17.1.1.2, §17.1.2.2, §17.2.1).
 	ErrTimeout = errors.New("sip: transaction timed out")
-	// ErrNoTransaction is returned for a response that matches no server
-	// transaction.
+	// ErrNoTransaction is returned for a response that matches no live
+	// server transaction: none, or one that has sent its final response
+	// (RFC 3261 §17.2.2).
 	ErrNoTransaction = errors.New("sip: no transaction")
 	// ErrTerminated is the error of a transaction ended by Terminate, by the
 	// stack's shutdown, or by a panic, before its transaction user had its

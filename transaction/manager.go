@@ -175,6 +175,9 @@ func (m *manager) Receive(ctx actor.Context) {
 		m.released(ctx, msg.who, msg.key)
 	case *sweep:
 		m.sweep(ctx, msg.q)
+	case *probe:
+		_, ok := m.txs[msg.key]
+		msg.reply <- ok
 	case *Drain:
 		m.drain(ctx, msg)
 	case *settled:
@@ -461,8 +464,6 @@ func (m *manager) forgetAll() {
 	for key, t := range m.txs {
 		if t.rec == nil {
 			m.env.reg.DeleteTransaction(key, t.pid)
-		} else {
-			m.env.reg.DeleteTransaction(key, t.rec.host)
 		}
 	}
 	clear(m.txs)

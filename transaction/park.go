@@ -43,8 +43,13 @@ type parked struct {
 	data      []byte
 	dest      netip.AddrPort
 	transport *actor.PID
-	// host ran the transaction, and stays its entry in the registry.
-	host *actor.PID
+}
+
+// probe asks the manager whether it holds transaction key, live or
+// parked; tests use it.
+type probe struct {
+	key   Key
+	reply chan<- bool
 }
 
 // park is what a transaction sends its manager as it enters a wait state on
@@ -143,12 +148,13 @@ func (m *manager) park(ctx actor.Context, p *park) {
 		m.idleHost(ctx, p.who) // the transaction ended meanwhile
 		return
 	}
-	p.rec.host = p.who
 	m.txs[key] = txSlot{rec: p.rec}
 	delete(m.running, p.who)
-	// The key stays registered to the host: a late response the core
-	// sends for it reaches the host, which hands it back here (host.stray)
-	// to be discarded (§17.2.2), rather than being refused by Send.
+	// The registry holds live transactions only: it stays small, so the
+	// lookups of every request stay in the cache, and a late response
+	// from the core, which §17.2.2 discards, is refused by Send with
+	// ErrNoTransaction.
+	m.env.reg.DeleteTransaction(key, p.who)
 	m.queueFor(p.wait).push(ctx, m, waitEntry{rec: p.rec, at: time.Since(m.epoch) + p.wait})
 	m.idleHost(ctx, p.who)
 }
@@ -237,7 +243,6 @@ func (m *manager) sweep(ctx actor.Context, q *waitQueue) {
 // unpark forgets rec: its transaction is Terminated.
 func (m *manager) unpark(ctx actor.Context, rec *parked) {
 	delete(m.txs, rec.key)
-	m.env.reg.DeleteTransaction(rec.key, rec.host)
 }
 
 // retransmitted handles a message that matches parked transaction rec:
