@@ -1,7 +1,6 @@
 package actors
 
 import (
-	"context"
 	"net"
 	"net/netip"
 	"testing"
@@ -171,25 +170,17 @@ func TestSendWithoutTransport(t *testing.T) {
 func TestMaxTransactions(t *testing.T) {
 	system := newSystem(t)
 	bobCore := newFuncCore(nil) // never answers: its transactions stay
-	bob, err := Spawn(system, "bob", Config{Timers: fastTimers, MaxTransactions: 2, OverloadRetryAfter: 3 * time.Second})
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), wait)
-		defer cancel()
-		_ = bob.Shutdown(ctx)
-	})
-	require.NoError(t, bob.RegisterCore(bobCore))
-	tr, err := bob.ListenUDP("127.0.0.1:0", "")
-	require.NoError(t, err)
+	bob, bobAddr := newStackConfig(t, system, "bob", bobCore,
+		Config{Timers: fastTimers, MaxTransactions: 2, OverloadRetryAfter: 3 * time.Second})
 	aliceCore := newFuncCore(nil)
 	alice, _ := newStack(t, system, "alice", aliceCore)
 
 	var keys []transaction.Key
 	for range 2 {
-		require.NoError(t, alice.Send(request(t, message.MethodOptions, tr.Local)))
+		require.NoError(t, alice.Send(request(t, message.MethodOptions, bobAddr)))
 		keys = append(keys, next[*transaction.RequestEvent](t, bobCore).Key)
 	}
-	third := request(t, message.MethodOptions, tr.Local)
+	third := request(t, message.MethodOptions, bobAddr)
 	require.NoError(t, alice.Send(third))
 	ev := response(t, aliceCore, message.StatusServiceUnavailable)
 	assert.Equal(t, third.CallID(), ev.Response.CallID())

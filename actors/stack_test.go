@@ -81,7 +81,13 @@ func response(t *testing.T, c *funcCore, code int) *transaction.ResponseEvent {
 // newStack starts a stack with a UDP transport on a free loopback port.
 func newStack(t *testing.T, system *actor.ActorSystem, name string, core Core) (*Stack, netip.AddrPort) {
 	t.Helper()
-	s, err := Spawn(system, name, Config{Timers: fastTimers})
+	return newStackConfig(t, system, name, core, Config{Timers: fastTimers})
+}
+
+// newStackConfig is newStack with a configuration of the test's.
+func newStackConfig(t *testing.T, system *actor.ActorSystem, name string, core Core, cfg Config) (*Stack, netip.AddrPort) {
+	t.Helper()
+	s, err := Spawn(system, name, cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), wait)
