@@ -12,9 +12,8 @@ import (
 // env is what the manager and all its transactions share: the
 // configuration, read-only once the manager started.
 type env struct {
-	timers     Timers
-	reg        *registry.Registry[Key]
-	dispatcher actor.Dispatcher
+	timers Timers
+	reg    *registry.Registry[Key]
 	// maxTransactions is Config.MaxTransactions with its default; <= 0
 	// means no bound.
 	maxTransactions int
@@ -26,7 +25,7 @@ type env struct {
 }
 
 func newEnv(cfg Config) *env {
-	e := &env{timers: cfg.Timers, reg: cfg.Registry, log: cfg.Logger, hook: cfg.hook, dispatcher: cfg.Dispatcher}
+	e := &env{timers: cfg.Timers, reg: cfg.Registry, log: cfg.Logger, hook: cfg.hook}
 	switch {
 	case cfg.MaxTransactions == 0:
 		e.maxTransactions = DefaultMaxTransactions
