@@ -29,8 +29,9 @@ type Incoming struct {
 	Transport *actor.PID
 }
 
-// Outgoing asks a transport to write a message. Sending a *Outgoing to a
-// transport's PID is the only way to write on its socket.
+// Outgoing asks a transport to write a message. Sending a *Outgoing (or,
+// to a datagram transport, a *Datagram) to a transport's PID is the only
+// way to write on its socket.
 type Outgoing struct {
 	Message *message.Message
 	// Dest is where a request goes, resolved by the caller (RequestTarget).
