@@ -12,7 +12,10 @@
 // whose top Via is not this transport's is discarded (RFC 3261 §18.1.2). A
 // request that does not parse but has a readable top Via is answered at once
 // with a stateless 400 whose reason phrase names the problem; other
-// unparsable datagrams are dropped. Stats counts all of it.
+// unparsable datagrams are dropped. Stats counts all of it. The reader
+// takes up to 8 datagrams per system call (recvmmsg(2) on Linux), and the
+// socket asks for a 4 MiB receive buffer (UDPConfig.ReadBuffer): the
+// kernel's default overflows when a few hundred requests arrive at once.
 //
 // # Sending
 //
@@ -21,7 +24,9 @@
 // RFC 3263 §4 without NAPTR and SRV) and Resolve. A response goes where its
 // top Via says (ResponseTarget: RFC 3261 §18.2.2, RFC 3581 §4). A message that
 // cannot be written comes back to ReplyTo as a *SendError (RFC 3261 §17.1.4,
-// §17.2.4).
+// §17.2.4). A UDP transport also takes a *Datagram, bytes serialized before
+// (a transaction's retransmission), and writes what waits in its mailbox
+// with one system call (sendmmsg(2) on Linux).
 //
 // # Streams
 //
