@@ -28,10 +28,11 @@
 #   SCENARIOS          saturate mode requests [options register]
 #   ROUNDS             rounds [3 for saturate, 1 for rate and memory]
 #   REQUESTS           saturate: requests per run [30000]
-#   LIMIT              saturate: sipp -l, requests outstanding [100: enough
-#                      to keep every server busy; 200 and more overflow the
-#                      Go servers' default UDP receive buffer, and each
-#                      datagram dropped stalls a request 500 ms (T1)]
+#   LIMIT              saturate: sipp -l, requests outstanding [100: more
+#                      overflows the kernel's default UDP receive buffer of
+#                      the servers that keep it (sipgo, Kamailio), and each
+#                      datagram dropped stalls a request 500 ms (T1); see
+#                      README.md for LIMIT=400 with a larger default]
 #   RATE_CPS           rate: requests/s [2000]
 #   RATE_SECONDS       rate: seconds per run [20]
 #   MEM_RATE           memory: requests/s [10000]
