@@ -134,7 +134,7 @@ type udpTransport struct {
 	ctx     context.Context
 	// writer writes batches on conn; batch holds the datagrams that wait
 	// (udp_batch.go).
-	writer batchWriter
+	writer batchConn
 	batch  batch
 }
 
@@ -185,7 +185,7 @@ func (u *udpTransport) start(c actor.Context) {
 	}
 	u.local = conn.LocalAddr().(*net.UDPAddr).AddrPort()
 	u.local = netip.AddrPortFrom(u.local.Addr().Unmap(), u.local.Port())
-	u.writer = newBatchWriter(conn, u.local)
+	u.writer = newBatchConn(conn, u.local)
 	u.host = u.cfg.Host
 	if u.host == "" {
 		u.host = hostOf(u.local.Addr())
@@ -388,7 +388,7 @@ type udpReader struct {
 // one call takes them all.
 func (r *udpReader) run(done chan<- struct{}) {
 	defer close(done)
-	rd := newBatchReader(r.conn, r.local)
+	rd := newBatchConn(r.conn, r.local)
 	msgs := make([]ipv4.Message, readBatch)
 	for i := range msgs {
 		msgs[i].Buffers = [][]byte{make([]byte, maxDatagram)}

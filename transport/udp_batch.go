@@ -29,30 +29,20 @@ type flushBatch struct{}
 
 var flushBatchMsg = &flushBatch{}
 
-// batchWriter and batchReader are what the transport needs of
-// ipv4.PacketConn and ipv6.PacketConn.
-type batchWriter interface {
-	WriteBatch(ms []ipv4.Message, flags int) (int, error)
-}
-
-type batchReader interface {
+// batchConn is what the transport needs of ipv4.PacketConn and
+// ipv6.PacketConn.
+type batchConn interface {
 	ReadBatch(ms []ipv4.Message, flags int) (int, error)
+	WriteBatch(ms []ipv4.Message, flags int) (int, error)
 }
 
 // readBatch bounds the datagrams the reader takes per call; each needs a
 // buffer of the largest datagram.
 const readBatch = 8
 
-// newBatchWriter wraps conn for batched writes, by its address family.
-func newBatchWriter(conn *net.UDPConn, local netip.AddrPort) batchWriter {
-	if local.Addr().Is4() {
-		return ipv4.NewPacketConn(conn)
-	}
-	return ipv6.NewPacketConn(conn)
-}
-
-// newBatchReader wraps conn for batched reads, by its address family.
-func newBatchReader(conn *net.UDPConn, local netip.AddrPort) batchReader {
+// newBatchConn wraps conn for batched reads and writes, by its address
+// family.
+func newBatchConn(conn *net.UDPConn, local netip.AddrPort) batchConn {
 	if local.Addr().Is4() {
 		return ipv4.NewPacketConn(conn)
 	}
