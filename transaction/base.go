@@ -262,14 +262,14 @@ func (b *base) terminate(ctx actor.Context) {
 	}
 	b.state = StateTerminated
 	b.stopTimers()
-	b.release(ctx)
+	b.release()
 	ctx.Send(ctx.Parent(), &released{who: b.self, key: b.key})
 }
 
 // release leaves the host, which goes on with the manager's next
 // transaction; the manager learns of it from the message that follows
 // (released, or park).
-func (b *base) release(actor.Context) {
+func (b *base) release() {
 	if b.runner != nil {
 		b.runner.seq = b.seq
 		b.runner.tx = nil

@@ -90,7 +90,7 @@ func (b *base) parkAs(ctx actor.Context, d time.Duration, data []byte, dest neti
 		return
 	}
 	b.stopTimers()
-	b.release(ctx)
+	b.release()
 	ctx.Send(ctx.Parent(), &park{
 		who:  b.self,
 		rec:  &parked{key: b.key, data: data, dest: dest, transport: b.transport},
