@@ -167,38 +167,16 @@ func tail(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// readyHandler is a slog handler that reports the "echo ready" line.
-type readyHandler struct {
-	slog.Handler
-	ready chan string
-}
-
-func (h readyHandler) Enabled(context.Context, slog.Level) bool { return true }
-func (h readyHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
-func (h readyHandler) WithGroup(string) slog.Handler            { return h }
-
-func (h readyHandler) Handle(ctx context.Context, r slog.Record) error {
-	if r.Message == "echo ready" {
-		r.Attrs(func(a slog.Attr) bool {
-			if a.Key == "listen" {
-				h.ready <- a.Value.String()
-			}
-			return true
-		})
-	}
-	return nil
-}
-
 // run logs one line when it is ready, serves, and returns nil once its
 // context ends (what SIGINT and SIGTERM do), leaving no goroutine behind.
 func TestRunStopsCleanly(t *testing.T) {
-	h := readyHandler{Handler: slog.DiscardHandler, ready: make(chan string, 1)}
+	logger, ready := siptest.ReadyLogger("echo ready")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, options{listen: "udp:127.0.0.1:0,udp:[::1]:0"}, slog.New(h)) }()
+	go func() { done <- run(ctx, options{listen: "udp:127.0.0.1:0,udp:[::1]:0"}, logger) }()
 	var listen string
 	select {
-	case listen = <-h.ready:
+	case listen = <-ready:
 	case err := <-done:
 		t.Fatalf("run ended before ready: %v", err)
 	case <-time.After(5 * time.Second):
