@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sippet-go/sippet/actors"
 	"github.com/sippet-go/sippet/internal/siptest"
 	"github.com/sippet-go/sippet/message"
 )
@@ -32,19 +31,7 @@ func startEcho(t *testing.T) netip.AddrPort {
 // the address of its first transport.
 func startEchoOn(t *testing.T, listen string) netip.AddrPort {
 	t.Helper()
-	system := actors.NewSystem(nil)
-	stack, err := actors.Spawn(system, "echo", actors.Config{})
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = stack.Shutdown(ctx)
-		system.Shutdown()
-	})
-	require.NoError(t, serve(stack, options{listen: listen}, stack.Logger()))
-	ts := stack.Registry().Transports()
-	require.NotEmpty(t, ts)
-	return ts[0].Local
+	return startEchoWith(t, options{listen: listen})
 }
 
 // request is an OPTIONS as a UAC sends it (RFC 3261 §11.1); edit changes it.
