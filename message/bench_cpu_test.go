@@ -19,14 +19,14 @@ func BenchmarkParseCPU(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			var p Parser
 			blk := new(block4864)
-			if _, err := p.parseInto(data, false, blk, false); err != nil {
+			if _, err := p.parseInto(data, false, blk, false, layoutFull); err != nil {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
 				blk.block = block{}
-				if _, err := p.parseInto(data, false, blk, false); err != nil {
+				if _, err := p.parseInto(data, false, blk, false, layoutFull); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -43,10 +43,10 @@ func BenchmarkAllocOnly(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		blk, own := newBlock(len(data))
+		blk, own := newBlock(len(data), false)
 		copy(own, data)
 		sinkBlock = blk
 	}
 }
 
-var sinkBlock *block
+var sinkBlock slots

@@ -7,92 +7,10 @@ import (
 	"unsafe"
 )
 
-// block holds a parsed message together with room for the values of a
-// typical message, so that parsing one costs one allocation (this block,
-// with the copy of the input after it: see newBlock) rather than one per
-// header. Values that do not fit spill into fresh chunks; nothing ever moves
-// once handed out.
-//
-// Every slot costs bytes on every parse, and in BenchmarkParseINVITE the
-// garbage collector's work grows with the bytes allocated (a 6 KB block
-// parsed 50% slower than a 3 KB one), so the arrays hold what an INVITE or a
-// REGISTER from a user agent needs (one Via; From, To and Contact; Allow and
-// Supported) and no more: 2608 bytes. The first spill chunk holds two
-// values, so a response that crossed two proxies pays for a few hundred
-// bytes more, not for a second block.
-type block struct {
-	msg     Message
-	uri     URI
-	headers [22]Header
-	params  [6]Param
-	vias    [1]Via
-	addrs   [3]Address
-	numbers [3]Number
-	texts   [2]Text
-	raws    [1]Raw
-	tokens  [11]Token // Allow alone often lists 8 to 10 methods
-	media   [1]MediaType
-	cseq    [1]CSeq
-}
-
-// blockSize is the size of a block.
-const blockSize = int(unsafe.Sizeof(block{}))
-
-// mallocHeader is the word the runtime puts before an object that has
-// pointers and is larger than 512 bytes.
-const mallocHeader = 8
-
-// Parse allocates its block and the copy of the message together, the bytes
-// after the block: one allocation rather than two, and the garbage collector
-// does not scan the bytes, which come after every pointer. Each type fills a
-// size class of the runtime exactly, so no byte is lost to rounding. On the
-// benchmark machine, allocating a block and a separate 768-byte copy took
-// 3.7 µs where one 3456-byte object holding both took 1.2 µs; the classes
-// below are ones that hold many objects per span (the runtime refills
-// its cache a span at a time), which is the likely reason.
-type (
-	block3456 struct {
-		block
-		buf [3456 - mallocHeader - blockSize]byte
-	}
-	block4864 struct {
-		block
-		buf [4864 - mallocHeader - blockSize]byte
-	}
-	block6912 struct {
-		block
-		buf [6912 - mallocHeader - blockSize]byte
-	}
-	block9472 struct {
-		block
-		buf [9472 - mallocHeader - blockSize]byte
-	}
-)
-
-// newBlock returns a block and n bytes to copy a message into, in one
-// allocation unless the message is large.
-func newBlock(n int) (*block, []byte) {
-	switch {
-	case n <= len(block3456{}.buf):
-		b := new(block3456)
-		return &b.block, b.buf[:n:n]
-	case n <= len(block4864{}.buf):
-		b := new(block4864)
-		return &b.block, b.buf[:n:n]
-	case n <= len(block6912{}.buf):
-		b := new(block6912)
-		return &b.block, b.buf[:n:n]
-	case n <= len(block9472{}.buf):
-		b := new(block9472)
-		return &b.block, b.buf[:n:n]
-	}
-	return new(block), make([]byte, n)
-}
-
 // decoder is the state of one Parse call.
 type decoder struct {
 	lim       *Limits
-	block     *block
+	block     slots
 	headers   []Header
 	params    []Param // bump buffer; lists are sub-slices capped at their length
 	vias      []Via
@@ -118,7 +36,7 @@ type decoder struct {
 	fast bool
 }
 
-func (d *decoder) init(b *block) {
+func (d *decoder) init(b slots) {
 	d.block = b
 	d.headers = b.headers[:0]
 	d.params = b.params[:0]
@@ -150,7 +68,7 @@ func next[T any](d *decoder, s *[]T) *T {
 
 // inBlock reports whether p points into the decoder's block.
 func (d *decoder) inBlock(p unsafe.Pointer) bool {
-	return uintptr(p)-uintptr(unsafe.Pointer(d.block)) < unsafe.Sizeof(block{})
+	return uintptr(p)-uintptr(d.block.base) < d.block.size
 }
 
 // parseHeaders reads the header lines of s from offset i to its end;

@@ -53,14 +53,24 @@ func (p *Parser) ParseOwned(data []byte) (*Message, error) {
 }
 
 func (p *Parser) parse(data []byte, owned bool) (*Message, error) {
-	return p.parseInto(data, owned, nil, false)
+	return p.parseInto(data, owned, nil, false, layoutAuto)
 }
+
+// A layout says which block parseInto fills: the one smallMessage picks,
+// or for tests, one of the two.
+type layout int8
+
+const (
+	layoutAuto layout = iota
+	layoutSmall
+	layoutFull
+)
 
 // parseInto is parse; a non-nil scratch block is used instead of a new one
 // (owned must then be false, and data fit in it), for benchmarks that time
 // the parsing alone, and general skips the fast path, for tests that check
 // that it gives what the general parser gives.
-func (p *Parser) parseInto(data []byte, owned bool, scratch *block4864, general bool) (*Message, error) {
+func (p *Parser) parseInto(data []byte, owned bool, scratch *block4864, general bool, lay layout) (*Message, error) {
 	lim := &p.Limits
 	if len(data) > lim.maxMessageSize() {
 		// Formatted by hand: refusing a flood of large datagrams costs two
@@ -101,16 +111,19 @@ func (p *Parser) parseInto(data []byte, owned bool, scratch *block4864, general 
 		return nil, errNoEmptyLine()
 	}
 
-	var b *block
+	var b slots
 	own := data[:len(data):len(data)]
 	if scratch != nil {
-		b, own = &scratch.block, scratch.buf[:len(data):len(data)]
+		b, own = scratch.slots(), scratch.buf[:len(data):len(data)]
 		copy(own, data)
-	} else if owned {
-		b = new(block)
 	} else {
-		b, own = newBlock(len(data))
-		copy(own, data)
+		small := lay == layoutSmall || lay == layoutAuto && smallMessage(data)
+		if owned {
+			b = newOwnedBlock(small)
+		} else {
+			b, own = newBlock(len(data), small)
+			copy(own, data)
+		}
 	}
 	st.uri, st.from, st.eol = uri, data, eol
 	if !general {
@@ -121,7 +134,7 @@ func (p *Parser) parseInto(data []byte, owned bool, scratch *block4864, general 
 	// Something the fast path does not read, or an error: the general
 	// parser starts again from a clean block, and finds the error if there
 	// is one.
-	*b = block{}
+	b.reset()
 	return p.slowParse(b, own, &st)
 }
 
@@ -154,12 +167,12 @@ func (st *startInfo) set(m *Message, s string, u *URI, pb *[]Param) error {
 // fastParse parses the message in own, the copy of st.from, in one pass,
 // and returns nil if it meets anything it does not read the common way or
 // an error; see fastHeaders.
-func (p *Parser) fastParse(b *block, own []byte, st *startInfo) *Message {
+func (p *Parser) fastParse(b slots, own []byte, st *startInfo) *Message {
 	d := decoder{lim: &p.Limits, fast: true}
 	d.init(b)
 	s := unsafe.String(unsafe.SliceData(own), len(own))
-	m := &b.msg
-	if st.set(m, s, &b.uri, &d.params) != nil {
+	m := b.msg
+	if st.set(m, s, b.uri, &d.params) != nil {
 		return nil
 	}
 	bodyStart, ok := d.fastHeaders(s, st.eol+1)
@@ -174,7 +187,7 @@ func (p *Parser) fastParse(b *block, own []byte, st *startInfo) *Message {
 
 // slowParse parses the message in own, the copy of st.from, with the
 // general parser.
-func (p *Parser) slowParse(b *block, own []byte, st *startInfo) (*Message, error) {
+func (p *Parser) slowParse(b slots, own []byte, st *startInfo) (*Message, error) {
 	var fields fieldEnds
 	d := decoder{lim: &p.Limits}
 	headerEnd, bodyStart := d.scanFields(own, st.eol, &fields)
@@ -183,8 +196,8 @@ func (p *Parser) slowParse(b *block, own []byte, st *startInfo) (*Message, error
 	}
 	s := unsafe.String(unsafe.SliceData(own), headerEnd)
 	d.init(b)
-	m := &b.msg
-	if err := st.set(m, s, &b.uri, &d.params); err != nil {
+	m := b.msg
+	if err := st.set(m, s, b.uri, &d.params); err != nil {
 		return nil, requestURIError(err)
 	}
 	if err := d.parseHeaders(s, st.eol+1, &fields); err != nil {
