@@ -94,8 +94,11 @@ type machine interface {
 
 // base is the part of a transaction that all four machines share.
 type base struct {
-	env       *env
+	env *env
+	// key is the transaction's, detached from the message's memory, and
+	// id its packed form (Key.detach), the manager's name for it.
 	key       Key
+	id        string
 	state     State
 	reliable  bool
 	seq       uint32
@@ -263,7 +266,7 @@ func (b *base) terminate(ctx actor.Context) {
 	b.state = StateTerminated
 	b.stopTimers()
 	b.release()
-	ctx.Send(ctx.Parent(), &released{who: b.self, key: b.key})
+	ctx.Send(ctx.Parent(), &released{who: b.self, id: b.id})
 }
 
 // release leaves the host, which goes on with the manager's next

@@ -187,7 +187,7 @@ func BenchmarkIdleTransaction(b *testing.B) {
 		ins := parsedIncomings(b, n, s.tpPID)
 		keys := make([]Key, n)
 		for i, in := range ins {
-			keys[i] = serverKey(b, in.Message).detach()
+			keys[i], _ = serverKey(b, in.Message).detach()
 		}
 		b.StartTimer()
 

@@ -38,11 +38,11 @@ type assign struct {
 	gen uint64
 }
 
-// released tells the manager that transaction key ended and that its host,
-// who, is idle.
+// released tells the manager that transaction id (a packed Key) ended and
+// that its host, who, is idle.
 type released struct {
 	who *actor.PID
-	key Key
+	id  string
 }
 
 // maxIdleHosts bounds the idle hosts a manager keeps; past it an ended

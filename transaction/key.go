@@ -1,6 +1,7 @@
 package transaction
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
@@ -102,4 +103,57 @@ func keyFields(m *message.Message) (*message.Via, string, error) {
 		return via, m.Method, nil
 	}
 	return via, cseq.Method, nil
+}
+
+// pack appends k's packed form to b: the manager's map key for k, a
+// quarter of a Key's size. Each string but the last has its length before
+// it, so that no two keys pack alike.
+func (k Key) pack(b []byte) []byte {
+	b = binary.AppendUvarint(b, uint64(len(k.Branch)))
+	b = append(b, k.Branch...)
+	b = binary.AppendUvarint(b, uint64(len(k.Method)))
+	b = append(b, k.Method...)
+	b = binary.AppendUvarint(b, uint64(len(k.Host)))
+	b = append(b, k.Host...)
+	b = binary.AppendUvarint(b, uint64(k.Port))
+	return append(b, k.Compat...)
+}
+
+// unpackKey returns the Key that packed to s; its strings are parts of s.
+func unpackKey(s string) Key {
+	var k Key
+	k.Branch, s = unpackString(s)
+	k.Method, s = unpackString(s)
+	k.Host, s = unpackString(s)
+	port, n := uvarint(s)
+	k.Port = int(port)
+	k.Compat = s[n:]
+	return k
+}
+
+func unpackString(s string) (string, string) {
+	l, n := uvarint(s)
+	return s[n : n+int(l)], s[n+int(l):]
+}
+
+// uvarint is binary.Uvarint for a string.
+func uvarint(s string) (uint64, int) {
+	var x uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		x |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			return x, i + 1
+		}
+	}
+	return x, len(s)
+}
+
+// detach returns k with its strings in one allocation of their own (a key
+// taken from a parsed request points into the request's memory), and that
+// allocation as k's packed form.
+func (k Key) detach() (Key, string) {
+	var buf [128]byte
+	id := string(k.pack(buf[:0]))
+	return unpackKey(id), id
 }

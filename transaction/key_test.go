@@ -1,6 +1,7 @@
 package transaction
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -91,4 +92,32 @@ func TestKeysMissingHeaders(t *testing.T) {
 		assert.ErrorIs(t, err, message.ErrMissingHeader, name)
 	}
 	assert.True(t, Key{}.IsZero())
+}
+
+// TestKeyPack: the manager keys its map by packed keys; a packed key
+// unpacks to the same Key, and keys that differ only in where one string
+// ends and the next begins pack differently.
+func TestKeyPack(t *testing.T) {
+	keys := []Key{
+		{},
+		{Branch: "z9hG4bK1", Method: "INVITE"},
+		{Branch: "z9hG4bK1", Method: "INVITE", Host: "a.example.com", Port: 5060},
+		{Branch: "z9hG4bK1I", Method: "NVITE", Host: "a.example.com", Port: 5060},
+		{Branch: "z9hG4bK1", Method: "INVITE", Host: "a.example.com", Port: 50600},
+		{Branch: strings.Repeat("b", 200), Method: "OPTIONS", Host: "[2001:db8::1]", Port: 65535},
+		{Branch: "1", Method: "INVITE", Host: "h", Compat: "call@h|tag|1|SIP/2.0/UDP h"},
+		{Branch: "1", Method: "INVITE", Host: "h", Port: 1, Compat: "call"},
+	}
+	seen := map[string]Key{}
+	for _, k := range keys {
+		p := string(k.pack(nil))
+		if other, dup := seen[p]; dup {
+			t.Fatalf("%+v and %+v pack alike", k, other)
+		}
+		seen[p] = k
+		assert.Equal(t, k, unpackKey(p))
+		d, id := k.detach()
+		assert.Equal(t, k, d)
+		assert.Equal(t, p, id)
+	}
 }

@@ -97,7 +97,9 @@ type manager struct {
 	// txs holds every transaction by key: the host of a live one, or the
 	// record of one in a wait state (park.go). One map for both keeps a
 	// waiting transaction's cost down, and parking is an update in place.
-	txs map[Key]txSlot
+	// Its keys are packed (Key.pack): a string is a quarter of a Key's
+	// size, in the map and in the records.
+	txs map[string]txSlot
 	// running maps the host of each live transaction to its key and gen:
 	// for Terminated (a host that panicked stops with its transaction),
 	// and for timerUnanswered, which is sent only to the transaction it
@@ -130,7 +132,7 @@ type manager struct {
 const txThroughput = 300
 
 func newManager(e *env) *manager {
-	m := &manager{env: e, txs: make(map[Key]txSlot), running: make(map[*actor.PID]runningTx), epoch: time.Now()}
+	m := &manager{env: e, txs: make(map[string]txSlot), running: make(map[*actor.PID]runningTx), epoch: time.Now()}
 	m.txProps = actor.PropsFromProducer(func() actor.Actor { return &host{} },
 		// A transaction gets a handful of messages in its life: the
 		// lock-free mailbox costs ~200 bytes less per actor than the
@@ -160,7 +162,7 @@ func (m *manager) Receive(ctx actor.Context) {
 	case *StartClient:
 		m.startClient(ctx, msg)
 	case *Terminate:
-		if t, ok := m.txs[msg.Key]; ok && t.rec == nil {
+		if t, ok := m.slot(msg.Key); ok && t.rec == nil {
 			ctx.Send(t.pid, msg)
 		} else if ok {
 			m.unpark(ctx, t.rec)
@@ -172,11 +174,11 @@ func (m *manager) Receive(ctx actor.Context) {
 	case *park:
 		m.park(ctx, msg)
 	case *released:
-		m.released(ctx, msg.who, msg.key)
+		m.released(ctx, msg.who, msg.id)
 	case *sweep:
 		m.sweep(ctx, msg.q)
 	case *probe:
-		_, ok := m.txs[msg.key]
+		_, ok := m.slot(msg.key)
 		msg.reply <- ok
 	case *Drain:
 		m.drain(ctx, msg)
@@ -197,7 +199,7 @@ func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
 		m.env.log.Debug("sip: request without a transaction key dropped", slog.Any("error", err), slog.String("source", in.Source.String()))
 		return
 	}
-	if t, ok := m.txs[key]; ok {
+	if t, ok := m.slot(key); ok {
 		if t.rec != nil {
 			m.retransmitted(ctx, t.rec, req)
 		} else {
@@ -228,12 +230,12 @@ func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
 		m.refuse(ctx, in, m.env.overloadRetryAfter())
 		return
 	}
-	key = key.detach()
-	base := base{env: m.env, key: key, reliable: in.Reliable, transport: in.Transport, source: in.Source, server: true}
+	key, id := key.detach()
+	base := base{env: m.env, key: key, id: id, reliable: in.Reliable, transport: in.Transport, source: in.Source, server: true}
 	if req.Method == message.MethodInvite {
-		m.spawn(ctx, key, &serverInvite{base: base, request: req})
+		m.spawn(ctx, id, &serverInvite{base: base, request: req})
 	} else {
-		pid, gen := m.spawn(ctx, key, &serverNonInvite{base: base, request: req})
+		pid, gen := m.spawn(ctx, id, &serverNonInvite{base: base, request: req})
 		// RFC 3261 gives Trying and Proceeding no timer; but once the
 		// client's Timer F (64*T1) has fired nobody waits for an answer,
 		// and a core that never answers must not keep the transaction
@@ -250,19 +252,26 @@ func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
 // matches the INVITE server transaction with the same key but the method,
 // and is answered 200 by the stack when there is one, 481 otherwise.
 func (m *manager) cancel(ctx actor.Context, in *transport.Incoming, key Key) {
-	key = key.detach()
+	key, id := key.detach()
 	tx := &serverNonInvite{
-		base:    base{env: m.env, key: key, reliable: in.Reliable, transport: in.Transport, source: in.Source, server: true},
+		base:    base{env: m.env, key: key, id: id, reliable: in.Reliable, transport: in.Transport, source: in.Source, server: true},
 		request: in.Message,
 		auto:    message.StatusCallTransactionDoesNotExist,
 	}
 	invite := key
 	invite.Method = message.MethodInvite
-	if _, ok := m.txs[invite]; ok {
+	if _, ok := m.slot(invite); ok {
 		tx.auto = message.StatusOK
 		tx.cancels = &invite
 	}
-	m.spawn(ctx, key, tx)
+	m.spawn(ctx, id, tx)
+}
+
+// slot returns the transaction of key in txs, with no allocation.
+func (m *manager) slot(key Key) (txSlot, bool) {
+	var buf [128]byte
+	t, ok := m.txs[string(key.pack(buf[:0]))]
+	return t, ok
 }
 
 // full reports whether the manager holds MaxTransactions transactions.
@@ -290,7 +299,7 @@ func (m *manager) response(ctx actor.Context, in *transport.Incoming) {
 		m.env.log.Debug("sip: response without a transaction key dropped", slog.Any("error", err), slog.String("source", in.Source.String()))
 		return
 	}
-	if t, ok := m.txs[key]; ok {
+	if t, ok := m.slot(key); ok {
 		if t.rec != nil {
 			m.retransmitted(ctx, t.rec, in.Message)
 		} else {
@@ -329,7 +338,7 @@ func (m *manager) startClient(ctx actor.Context, sc *StartClient) {
 		m.env.deliver(ctx, &ErrorEvent{Key: key, Err: fmt.Errorf("%w: Via branch %q lacks the magic cookie", message.ErrInvalidHeader, key.Branch)})
 		return
 	}
-	if _, ok := m.txs[key]; ok {
+	if _, ok := m.slot(key); ok {
 		m.env.deliver(ctx, &ErrorEvent{Key: key, Err: fmt.Errorf("%w: %s", ErrExists, key)})
 		return
 	}
@@ -337,21 +346,22 @@ func (m *manager) startClient(ctx actor.Context, sc *StartClient) {
 		m.env.deliver(ctx, &ErrorEvent{Key: key, Err: ErrOverloaded})
 		return
 	}
-	key = key.detach()
-	base := base{env: m.env, key: key, reliable: sc.Reliable, transport: sc.Transport, host: sc.Host}
+	key, id := key.detach()
+	base := base{env: m.env, key: key, id: id, reliable: sc.Reliable, transport: sc.Transport, host: sc.Host}
 	if sc.Request.Method == message.MethodInvite {
-		m.spawn(ctx, key, &clientInvite{base: base, request: sc.Request, dest: sc.Dest})
+		m.spawn(ctx, id, &clientInvite{base: base, request: sc.Request, dest: sc.Dest})
 	} else {
-		m.spawn(ctx, key, &clientNonInvite{base: base, request: sc.Request, dest: sc.Dest})
+		m.spawn(ctx, id, &clientNonInvite{base: base, request: sc.Request, dest: sc.Dest})
 	}
 }
 
-// spawn starts transaction tx on an idle host, or on a new one, and
-// registers it. It returns the host and the transaction's gen. key must be
-// detached (see Key.detach): the maps and the registry keep it for as long
-// as the transaction lasts, wait states included, and the request's memory
-// must not stay with it.
-func (m *manager) spawn(ctx actor.Context, key Key, tx txActor) (*actor.PID, uint64) {
+// spawn starts transaction tx, whose packed key is id, on an idle host, or
+// on a new one, and registers it. It returns the host and the
+// transaction's gen. id must come from Key.detach: the maps and the
+// registry keep it for as long as the transaction lasts, wait states
+// included, and the request's memory must not stay with it.
+func (m *manager) spawn(ctx actor.Context, id string, tx txActor) (*actor.PID, uint64) {
+	key := unpackKey(id)
 	var pid *actor.PID
 	if n := len(m.idle); n > 0 {
 		pid = m.idle[n-1]
@@ -361,8 +371,8 @@ func (m *manager) spawn(ctx actor.Context, key Key, tx txActor) (*actor.PID, uin
 		pid = ctx.Spawn(m.txProps)
 	}
 	m.gen++
-	m.txs[key] = txSlot{pid: pid}
-	m.running[pid] = runningTx{key: key, gen: m.gen}
+	m.txs[id] = txSlot{pid: pid}
+	m.running[pid] = runningTx{id: id, gen: m.gen}
 	if !m.env.reg.PutTransaction(key, pid) {
 		// A stale entry, left by an earlier manager of this registry:
 		// the manager's own map is the truth.
@@ -380,18 +390,19 @@ func (m *manager) spawn(ctx actor.Context, key Key, tx txActor) (*actor.PID, uin
 	return pid, m.gen
 }
 
-// runningTx is what the manager knows of a host's transaction.
+// runningTx is what the manager knows of a host's transaction: its
+// packed key and its gen.
 type runningTx struct {
-	key Key
+	id  string
 	gen uint64
 }
 
-// released forgets transaction key, which ended, and keeps its host for
+// released forgets transaction id, which ended, and keeps its host for
 // the next.
-func (m *manager) released(ctx actor.Context, who *actor.PID, key Key) {
-	if t, ok := m.txs[key]; ok && t.rec == nil && t.pid.Equal(who) {
-		delete(m.txs, key)
-		m.env.reg.DeleteTransaction(key, who)
+func (m *manager) released(ctx actor.Context, who *actor.PID, id string) {
+	if t, ok := m.txs[id]; ok && t.rec == nil && t.pid.Equal(who) {
+		delete(m.txs, id)
+		m.env.reg.DeleteTransaction(unpackKey(id), who)
 	}
 	delete(m.running, who)
 	m.idleHost(ctx, who)
@@ -415,11 +426,10 @@ func (m *manager) idleHost(ctx actor.Context, who *actor.PID) {
 // it (hosts the manager stops itself run none).
 func (m *manager) terminated(who *actor.PID) {
 	if r, ok := m.running[who]; ok {
-		key := r.key
 		delete(m.running, who)
-		if t, ok := m.txs[key]; ok && t.rec == nil && t.pid.Equal(who) {
-			delete(m.txs, key)
-			m.env.reg.DeleteTransaction(key, who)
+		if t, ok := m.txs[r.id]; ok && t.rec == nil && t.pid.Equal(who) {
+			delete(m.txs, r.id)
+			m.env.reg.DeleteTransaction(unpackKey(r.id), who)
 		}
 	}
 	if _, ok := m.pending[who.Id]; ok {
@@ -461,9 +471,9 @@ func (m *manager) checkDrained() {
 // forgetAll unregisters every transaction when the manager stops: its
 // children are stopped with it, and the queues' timers.
 func (m *manager) forgetAll() {
-	for key, t := range m.txs {
+	for id, t := range m.txs {
 		if t.rec == nil {
-			m.env.reg.DeleteTransaction(key, t.pid)
+			m.env.reg.DeleteTransaction(unpackKey(id), t.pid)
 		}
 	}
 	clear(m.txs)

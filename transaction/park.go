@@ -3,7 +3,6 @@ package transaction
 import (
 	"log/slog"
 	"net/netip"
-	"strings"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -34,9 +33,9 @@ type txSlot struct {
 }
 
 type parked struct {
-	// key is the transaction's, whose strings the manager detached from
-	// the request's memory when the transaction started.
-	key Key
+	// id is the transaction's packed key (Key.detach), which keeps none
+	// of the request's memory.
+	id string
 	// data is what a retransmission gets again (the final response of a
 	// server non-INVITE transaction, the ACK of a client INVITE one); nil
 	// when retransmissions are absorbed.
@@ -62,24 +61,6 @@ type park struct {
 	wait time.Duration
 }
 
-// detach returns k with its strings copied into one allocation of their
-// own: a key taken from a parsed request points into the request's buffer.
-func (k Key) detach() Key {
-	var b strings.Builder
-	b.Grow(len(k.Branch) + len(k.Method) + len(k.Host) + len(k.Compat))
-	b.WriteString(k.Branch)
-	b.WriteString(k.Method)
-	b.WriteString(k.Host)
-	b.WriteString(k.Compat)
-	s := b.String()
-	d := Key{Port: k.Port}
-	d.Branch, s = s[:len(k.Branch)], s[len(k.Branch):]
-	d.Method, s = s[:len(k.Method)], s[len(k.Method):]
-	d.Host, s = s[:len(k.Host)], s[len(k.Host):]
-	d.Compat = s
-	return d
-}
-
 // parkAs hands the transaction to the manager in a wait state that lasts d
 // (the manager's queue for d plays the part of the state's timer): data,
 // when not nil, is what a retransmission gets again, written to dest. On a
@@ -93,7 +74,7 @@ func (b *base) parkAs(ctx actor.Context, d time.Duration, data []byte, dest neti
 	b.release()
 	ctx.Send(ctx.Parent(), &park{
 		who:  b.self,
-		rec:  &parked{key: b.key, data: data, dest: dest, transport: b.transport},
+		rec:  &parked{id: b.id, data: data, dest: dest, transport: b.transport},
 		wait: d,
 	})
 }
@@ -143,18 +124,18 @@ const sweepGap = time.Millisecond
 
 // park takes over the transaction p.who, which entered a wait state.
 func (m *manager) park(ctx actor.Context, p *park) {
-	key := p.rec.key
-	if t, ok := m.txs[key]; !ok || t.rec != nil || !t.pid.Equal(p.who) {
+	id := p.rec.id
+	if t, ok := m.txs[id]; !ok || t.rec != nil || !t.pid.Equal(p.who) {
 		m.idleHost(ctx, p.who) // the transaction ended meanwhile
 		return
 	}
-	m.txs[key] = txSlot{rec: p.rec}
+	m.txs[id] = txSlot{rec: p.rec}
 	delete(m.running, p.who)
 	// The registry holds live transactions only: it stays small, so the
 	// lookups of every request stay in the cache, and a late response
 	// from the core, which §17.2.2 discards, is refused by Send with
 	// ErrNoTransaction.
-	m.env.reg.DeleteTransaction(key, p.who)
+	m.env.reg.DeleteTransaction(unpackKey(id), p.who)
 	m.queueFor(p.wait).push(ctx, m, waitEntry{rec: p.rec, at: time.Since(m.epoch) + p.wait})
 	m.idleHost(ctx, p.who)
 }
@@ -226,7 +207,7 @@ func (m *manager) sweep(ctx actor.Context, q *waitQueue) {
 		q.pop()
 		switch {
 		case e.rec != nil:
-			if m.txs[e.rec.key].rec == e.rec {
+			if m.txs[e.rec.id].rec == e.rec {
 				m.unpark(ctx, e.rec)
 			}
 		default:
@@ -242,7 +223,7 @@ func (m *manager) sweep(ctx actor.Context, q *waitQueue) {
 
 // unpark forgets rec: its transaction is Terminated.
 func (m *manager) unpark(ctx actor.Context, rec *parked) {
-	delete(m.txs, rec.key)
+	delete(m.txs, rec.id)
 }
 
 // retransmitted handles a message that matches parked transaction rec:
@@ -266,7 +247,7 @@ func (m *manager) respond(ctx actor.Context, r *Respond) {
 	if err != nil {
 		return
 	}
-	if t, ok := m.txs[key]; ok && t.rec == nil {
+	if t, ok := m.slot(key); ok && t.rec == nil {
 		ctx.Send(t.pid, r)
 		return
 	}
@@ -293,7 +274,7 @@ func (m *manager) sendError(ctx actor.Context, se *transport.SendError) {
 	if err != nil {
 		return
 	}
-	switch t, ok := m.txs[key]; {
+	switch t, ok := m.slot(key); {
 	case ok && t.rec == nil:
 		ctx.Send(t.pid, se)
 	case ok:
@@ -302,6 +283,6 @@ func (m *manager) sendError(ctx actor.Context, se *transport.SendError) {
 		if err == nil {
 			err = errUnknownTransport
 		}
-		m.env.deliver(ctx, &ErrorEvent{Key: t.rec.key, Err: err})
+		m.env.deliver(ctx, &ErrorEvent{Key: unpackKey(t.rec.id), Err: err})
 	}
 }
