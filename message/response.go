@@ -35,30 +35,36 @@ func NewResponse(req *Message, code int, reason string) *Message {
 	if reason == "" {
 		reason = StatusText(code)
 	}
-	resp := &Message{
-		StatusCode: code,
-		Reason:     reason,
-		Version:    Version,
-		// Room for the headers copied here and for the few a core
-		// adds (Contact, Allow, Supported, Server...): growing the slice
-		// later copies it all.
-		Headers: make(Headers, 0, req.Headers.Count(HeaderVia)+req.Headers.Count(HeaderRecordRoute)+9),
+	nvia, nrr := req.Headers.Count(HeaderVia), 0
+	routes := code > 100 && code < 300 && CreatesDialog(req.Method)
+	if routes {
+		nrr = req.Headers.Count(HeaderRecordRoute)
 	}
-	resp.Headers = copyHeaders(resp.Headers, req.Headers, HeaderVia)
-	if code > 100 && code < 300 && CreatesDialog(req.Method) {
-		resp.Headers = copyHeaders(resp.Headers, req.Headers, HeaderRecordRoute)
+	b := newResponseBuilder(nvia, nrr)
+	b.copyHeaders(req.Headers, HeaderVia)
+	if routes {
+		b.copyHeaders(req.Headers, HeaderRecordRoute)
 	}
-	resp.Headers = copyHeaders(resp.Headers, req.Headers, HeaderFrom)
+	b.copyHeaders(req.Headers, HeaderFrom)
 	if to := req.To(); to != nil {
-		to = to.clone()
 		if code > 100 && !to.Params.Has("tag") {
-			to.Params.Set("tag", NewTag())
+			// Room for the tag next to the copied parameters, so that
+			// adding it does not move them.
+			to = b.address(to, 1)
+			to.Params = append(to.Params, Param{Name: "tag", Value: b.newTag()})
+		} else {
+			to = b.address(to, 0)
 		}
-		resp.Headers = append(resp.Headers, Header{Name: HeaderTo, Value: to})
+		b.headers = append(b.headers, Header{Name: HeaderTo, Value: to})
 	}
-	resp.Headers = copyHeaders(resp.Headers, req.Headers, HeaderCallID)
-	resp.Headers = copyHeaders(resp.Headers, req.Headers, HeaderCSeq)
-	resp.Headers = copyHeaders(resp.Headers, req.Headers, HeaderTimestamp)
+	b.copyHeaders(req.Headers, HeaderCallID)
+	b.copyHeaders(req.Headers, HeaderCSeq)
+	b.copyHeaders(req.Headers, HeaderTimestamp)
+	resp := &b.block.msg
+	resp.StatusCode = code
+	resp.Reason = reason
+	resp.Version = Version
+	resp.Headers = b.headers
 	return resp
 }
 

@@ -2,7 +2,10 @@ package message_test
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -240,4 +243,226 @@ func TestNewResponseConcurrent(t *testing.T) {
 	assert.Equal(t, before, req.String())
 	slices.Sort(tags)
 	assert.Len(t, slices.Compact(tags), workers, "each response gets its own tag")
+}
+
+// bigRequest is a request with more of everything than NewResponse keeps
+// room for: 10 Via values (some on one line, some compact), 6 Record-Route
+// values and long parameter lists, URI headers included.
+func bigRequest(t testing.TB, method string) *message.Message {
+	t.Helper()
+	lines := []string{method + " sip:bob@biloxi.example.com SIP/2.0"}
+	for i := range 10 {
+		via := fmt.Sprintf("SIP/2.0/UDP p%d.example.com:50%02d;branch=z9hG4bK%d;received=192.0.2.%d;rport=50%02d;x%d", i, i, i, i, i, i)
+		switch i % 3 {
+		case 0:
+			lines = append(lines, "Via: "+via)
+		case 1:
+			lines[len(lines)-1] += ", " + via
+		case 2:
+			lines = append(lines, "v: "+via)
+		}
+	}
+	for i := range 6 {
+		lines = append(lines, fmt.Sprintf("Record-Route: <sip:p%d.example.com;lr;transport=tcp;r%d=on>;x=%d", i, i, i))
+	}
+	lines = append(lines,
+		"Max-Forwards: 60",
+		`To: "Bob B." <sip:bob@biloxi.example.com;user=phone;a=1;b=2?subject=hi&priority=urgent>;p1=1;p2="two"`,
+		"f: Alice <sips:alice@atlanta.example.com;transport=tls;maddr=192.0.2.9>;tag=1928301774;p3;p4=4",
+		"i: a84b4c76e66710@pc33.atlanta.com",
+		"CSeq: 7 "+method,
+		"Timestamp: 1.5",
+		"Content-Length: 0",
+	)
+	return builderMsg(t, lines...)
+}
+
+// referenceResponse is NewResponse as it was before the block, value by
+// value with Clone, with tag as the To tag it adds: what NewResponse must
+// still build.
+func referenceResponse(req *message.Message, code int, tag string) *message.Message {
+	resp := &message.Message{StatusCode: code, Reason: message.StatusText(code), Version: message.Version}
+	copyAll := func(name string) {
+		for _, h := range req.Headers {
+			if message.CanonicalName(h.Name) == name {
+				h.Name = name
+				if h.Value != nil {
+					h.Value = h.Value.Clone()
+				}
+				resp.Headers = append(resp.Headers, h)
+			}
+		}
+	}
+	copyAll("Via")
+	if code > 100 && code < 300 && message.CreatesDialog(req.Method) {
+		copyAll("Record-Route")
+	}
+	copyAll("From")
+	if to := req.To(); to != nil {
+		to = to.Clone().(*message.Address)
+		if code > 100 && !to.Params.Has("tag") {
+			to.Params.Set("tag", tag)
+		}
+		resp.Headers = append(resp.Headers, message.Header{Name: "To", Value: to})
+	}
+	copyAll("Call-ID")
+	copyAll("CSeq")
+	copyAll("Timestamp")
+	return resp
+}
+
+// responseCases are requests that fill the response's block (small and
+// large) exactly, leave it room, or overflow it, with the codes that copy
+// Record-Route or not.
+func responseCases(t *testing.T) []struct {
+	name string
+	req  *message.Message
+	code int
+} {
+	register, err := message.Parse(readBenchMessage(t, "register.sip"))
+	require.NoError(t, err)
+	proxied, err := message.Parse(proxiedInvite(t))
+	require.NoError(t, err)
+	type tc = struct {
+		name string
+		req  *message.Message
+		code int
+	}
+	var cases []tc
+	for _, code := range []int{100, 180, 200, 486} {
+		c := strconv.Itoa(code)
+		cases = append(cases,
+			tc{"register " + c, register, code},
+			tc{"proxied INVITE " + c, proxied, code},
+			tc{"two proxies " + c, responseRequest(t, message.MethodInvite, ""), code},
+			tc{"big INVITE " + c, bigRequest(t, message.MethodInvite), code},
+			tc{"big BYE " + c, bigRequest(t, message.MethodBye), code},
+		)
+	}
+	return cases
+}
+
+// TestNewResponseAsReference checks that the response is what a copy value by
+// value makes, whether it fits in its block or not.
+func TestNewResponseAsReference(t *testing.T) {
+	for _, tt := range responseCases(t) {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := message.NewResponse(tt.req, tt.code, "")
+			want := referenceResponse(tt.req, tt.code, resp.To().Tag())
+			// Same values of the same types, with the same flags.
+			assert.Equal(t, want, resp)
+			assert.Equal(t, want.String(), resp.String())
+			if tt.code > 100 {
+				assert.Len(t, resp.To().Tag(), len(message.NewTag()))
+			}
+			// Room for what a core adds (Contact, Allow, Supported, Server).
+			assert.GreaterOrEqual(t, cap(resp.Headers)-len(resp.Headers), 4)
+		})
+	}
+}
+
+// TestNewResponseParamsApart appends a parameter to every list the response
+// holds, then changes every value: each list must grow without writing over
+// its neighbour in the block, and the request must not change.
+func TestNewResponseParamsApart(t *testing.T) {
+	change := func(m *message.Message) {
+		n := 0
+		// Changed in place first, which a list shared with the request
+		// would show, then grown.
+		grow := func(ps *message.Params) {
+			n++
+			if len(*ps) > 0 {
+				(*ps)[0].Value = "changed"
+			}
+			*ps = append(*ps, message.Param{Name: "n", Value: strconv.Itoa(n)})
+		}
+		for i := range m.Headers {
+			h := &m.Headers[i]
+			switch v := h.Value.(type) {
+			case *message.Via:
+				grow(&v.Params)
+				v.Host = "changed.example.com"
+			case *message.Address:
+				grow(&v.URI.Params)
+				grow(&v.URI.Headers)
+				grow(&v.Params)
+				v.URI.Host = "changed.example.com"
+			case *message.CSeq:
+				v.Seq++
+			case *message.Timestamp:
+				v.Delay = "9.9"
+			case *message.Text:
+				v.Value = "changed"
+			}
+			h.Compact, h.Joined = !h.Compact, !h.Joined
+		}
+	}
+	for _, tt := range responseCases(t) {
+		t.Run(tt.name, func(t *testing.T) {
+			before := tt.req.String()
+			resp := message.NewResponse(tt.req, tt.code, "")
+			want := referenceResponse(tt.req, tt.code, resp.To().Tag())
+			change(resp)
+			change(want)
+			assert.Equal(t, want.String(), resp.String())
+			assert.Equal(t, before, tt.req.String())
+		})
+	}
+}
+
+// TestNewResponseHeadersGrow appends more headers than the response has room
+// for.
+func TestNewResponseHeadersGrow(t *testing.T) {
+	req := responseRequest(t, message.MethodInvite, "")
+	before := req.String()
+	resp := message.NewResponse(req, 200, "")
+	want := resp.String()
+	var extra strings.Builder
+	for i := range 40 {
+		resp.Headers.Add("X-Extra", &message.Raw{Value: strconv.Itoa(i)})
+		fmt.Fprintf(&extra, "X-Extra: %d\r\n", i)
+	}
+	head, _, _ := strings.Cut(want, "Content-Length")
+	assert.Equal(t, head+extra.String()+"Content-Length: 0\r\n\r\n", resp.String())
+	assert.Equal(t, before, req.String())
+}
+
+// TestNewResponseOneAllocation guards the point of the response's block: a
+// request from a user agent, or through one record-routing proxy, gets its
+// response in one allocation, To tag included.
+func TestNewResponseOneAllocation(t *testing.T) {
+	register, err := message.Parse(readBenchMessage(t, "register.sip"))
+	require.NoError(t, err)
+	proxied, err := message.Parse(proxiedInvite(t))
+	require.NoError(t, err)
+	// NewTag allocates its string and nothing else, but with -race the
+	// random bytes under the tag escape as well.
+	var tag string
+	extra := testing.AllocsPerRun(50, func() { tag = message.NewTag() }) - 1
+	require.NotEmpty(t, tag)
+	for _, req := range []*message.Message{register, proxied} {
+		allocs := testing.AllocsPerRun(50, func() { _ = message.NewResponse(req, 200, "") })
+		assert.Equal(t, 1+extra, allocs, req.Method)
+	}
+}
+
+// TestNewResponseTagOutlives keeps only the To tags of responses through
+// collections: a tag is written in its response's block, which must live as
+// long as the tag does.
+func TestNewResponseTagOutlives(t *testing.T) {
+	req := responseRequest(t, message.MethodInvite, "")
+	const n = 1000
+	tags := make([]string, n)
+	copies := make([]string, n)
+	for i := range n {
+		tags[i] = message.NewResponse(req, 180, "").To().Tag()
+		copies[i] = strings.Clone(tags[i])
+	}
+	for range 3 {
+		runtime.GC()
+		for range n {
+			_ = message.NewResponse(req, 180, "")
+		}
+	}
+	assert.Equal(t, copies, tags)
 }
