@@ -34,6 +34,8 @@ type decoder struct {
 	cl     *Number
 	// fast is set in the fast path (fastParse), whose errors are all errFast.
 	fast bool
+	// request is set when the message is a request.
+	request bool
 }
 
 func (d *decoder) init(b slots) {
@@ -364,6 +366,22 @@ func headerSentinel(spec *headerSpec) error {
 	return ErrInvalidHeader
 }
 
+// spareParam gives ps, the parameters of the top Via of a request if they
+// are the last ones carved from the block, room for one more: the
+// transport that receives the request adds received to them (RFC 3261
+// §18.2.1), which would otherwise copy them to a new array. The slot is
+// ps's alone: its capacity ends there.
+func (d *decoder) spareParam(ps *Params) {
+	n := len(*ps)
+	if !d.request || d.nvia != 1 || n == 0 || len(d.params) == cap(d.params) ||
+		unsafe.SliceData(*ps) != &d.params[len(d.params)-n] {
+		return
+	}
+	l := len(d.params)
+	d.params = d.params[:l+1]
+	*ps = d.params[l-n : l : l+1]
+}
+
 func (d *decoder) raw(s string) *Raw {
 	r := next(d, &d.raws)
 	r.Value = s
@@ -378,7 +396,11 @@ func (d *decoder) parseValue(spec *headerSpec, s string) (Value, error) {
 			return nil, fmt.Errorf("%w: limit %d", ErrTooManyVias, d.lim.maxVias())
 		}
 		v := next(d, &d.vias)
-		return v, parseVia(s, v, &d.params)
+		err := parseVia(s, v, &d.params)
+		if err == nil {
+			d.spareParam(&v.Params)
+		}
+		return v, err
 	case kindNameAddr, kindContact, kindInfo:
 		form := formNameAddr
 		switch spec.kind {

@@ -211,6 +211,7 @@ func (d *decoder) fastVias(spec *headerSpec, value string, compact bool) bool {
 			d.nvia = nvia
 			return false
 		}
+		d.spareParam(&v.Params)
 		d.addHeader(spec.name, v, compact, joined)
 		if end == len(value) {
 			return true

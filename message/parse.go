@@ -168,7 +168,7 @@ func (st *startInfo) set(m *Message, s string, u *URI, pb *[]Param) error {
 // and returns nil if it meets anything it does not read the common way or
 // an error; see fastHeaders.
 func (p *Parser) fastParse(b slots, own []byte, st *startInfo) *Message {
-	d := decoder{lim: &p.Limits, fast: true}
+	d := decoder{lim: &p.Limits, fast: true, request: st.probe.Method != ""}
 	d.init(b)
 	s := unsafe.String(unsafe.SliceData(own), len(own))
 	m := b.msg
@@ -189,7 +189,7 @@ func (p *Parser) fastParse(b slots, own []byte, st *startInfo) *Message {
 // general parser.
 func (p *Parser) slowParse(b slots, own []byte, st *startInfo) (*Message, error) {
 	var fields fieldEnds
-	d := decoder{lim: &p.Limits}
+	d := decoder{lim: &p.Limits, request: st.probe.Method != ""}
 	headerEnd, bodyStart := d.scanFields(own, st.eol, &fields)
 	if headerEnd < 0 {
 		return nil, errNoEmptyLine()

@@ -416,6 +416,40 @@ func TestParseSmallLayout(t *testing.T) {
 	assert.Len(t, m.Headers, 12)
 }
 
+// TestParseTopViaRoom: the top Via of a request has room for the received
+// parameter that the transport adds (RFC 3261 §18.2.1), so that adding it
+// allocates nothing, and the room is the Via's alone: the parameters
+// carved after it do not change.
+func TestParseTopViaRoom(t *testing.T) {
+	data := []byte("OPTIONS sip:a.example.com SIP/2.0\r\n" +
+		"Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1;rport\r\n" +
+		"Via: SIP/2.0/UDP 192.0.2.2;branch=z9hG4bK2\r\n" +
+		"From: <sip:a@example.com>;tag=f\r\nTo: <sip:b@example.com>\r\n" +
+		"Call-ID: 1@a\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n\r\n")
+	for _, general := range []bool{false, true} {
+		m, err := defaultParser.parseInto(data, false, nil, general, layoutAuto)
+		require.NoError(t, err)
+		top := m.TopVia()
+		top.Params.Set("received", "127.0.0.1")
+		top.Params.Set("rport", "5061")
+		top.Params.Set("x", "1") // past the room: a new array
+		assert.Equal(t, "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1;rport=5061;received=127.0.0.1;x=1", top.String())
+		assert.Equal(t, "f", m.From().Tag())
+		var second *Via
+		for v := range m.Vias() {
+			second = v
+		}
+		assert.Equal(t, "SIP/2.0/UDP 192.0.2.2;branch=z9hG4bK2", second.String())
+	}
+	if !raceEnabled() {
+		one := bytes.Replace(data, []byte("Via: SIP/2.0/UDP 192.0.2.2;branch=z9hG4bK2\r\n"), nil, 1)
+		assert.Equal(t, 1.0, testing.AllocsPerRun(50, func() {
+			m, _ := Parse(one)
+			m.TopVia().Params.Set("received", "127.0.0.1")
+		}), "the parse's block only")
+	}
+}
+
 // TestParseFraming covers line ends, leading CRLFs and the body.
 func TestParseFraming(t *testing.T) {
 	const head = "OPTIONS sip:a.example SIP/2.0\r\nCall-ID: x\r\n"
