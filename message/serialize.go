@@ -67,6 +67,12 @@ func (m *Message) Bytes() []byte {
 	return m.Append(make([]byte, 0, m.wireSize()))
 }
 
+// Len returns the length of m's wire form, what Bytes returns and Append
+// appends, for a caller that allocates the buffer itself. It is exact for
+// the values of this package and an estimate for a Value of another type,
+// for which Append grows the buffer if it must.
+func (m *Message) Len() int { return m.wireSize() }
+
 // String returns the wire form of m.
 func (m *Message) String() string { return string(m.Bytes()) }
 

@@ -111,9 +111,10 @@ func (c *clientInvite) ack(ctx actor.Context, resp *message.Message, d time.Dura
 	}
 	c.request = nil
 	if d > 0 && c.dest.IsValid() {
-		c.parkAs(ctx, d, ack.Bytes(), c.dest)
-		c.out = c.sendFrom(ctx, ack, c.dest, ctx.Parent())
-		return true
+		if _, ok := c.parkAs(ctx, d, ack, c.dest); ok {
+			c.out = c.sendFrom(ctx, ack, c.dest, ctx.Parent())
+			return true
+		}
 	}
 	c.out = c.send(ctx, ack, c.dest)
 	return false

@@ -165,7 +165,7 @@ func (m *manager) Receive(ctx actor.Context) {
 		if t, ok := m.slot(msg.Key); ok && t.rec == nil {
 			ctx.Send(t.pid, msg)
 		} else if ok {
-			m.unpark(ctx, t.rec)
+			m.unpark(t.rec)
 		}
 	case *Respond:
 		m.respond(ctx, msg)

@@ -26,22 +26,10 @@ import (
 // ACKs to the core, RFC 6026) stay actors, as does a transaction whose
 // response goes to a host name that is resolved at each send.
 // txSlot is a transaction in the manager's map: pid is the host of a live
-// one, rec the record of one in a wait state.
+// one, rec the start of the record (record.go) of one in a wait state.
 type txSlot struct {
 	pid *actor.PID
-	rec *parked
-}
-
-type parked struct {
-	// id is the transaction's packed key (Key.detach), which keeps none
-	// of the request's memory.
-	id string
-	// data is what a retransmission gets again (the final response of a
-	// server non-INVITE transaction, the ACK of a client INVITE one); nil
-	// when retransmissions are absorbed.
-	data      []byte
-	dest      netip.AddrPort
-	transport *actor.PID
+	rec *byte
 }
 
 // probe asks the manager whether it holds transaction key, live or
@@ -57,26 +45,49 @@ type probe struct {
 // the host's mailbox come back to the manager (host.stray).
 type park struct {
 	who  *actor.PID
-	rec  *parked
+	rec  record
 	wait time.Duration
 }
 
 // parkAs hands the transaction to the manager in a wait state that lasts d
-// (the manager's queue for d plays the part of the state's timer): data,
-// when not nil, is what a retransmission gets again, written to dest. On a
-// reliable transport (d zero) the transaction terminates instead.
-func (b *base) parkAs(ctx actor.Context, d time.Duration, data []byte, dest netip.AddrPort) {
+// (the manager's queue for d plays the part of the state's timer): msg,
+// when not nil, is what a retransmission gets again, written to dest. It
+// returns the wire form of msg, which the record holds. It reports false,
+// and does nothing, when the record cannot hold the transaction (see
+// newRecord): the caller then waits as an actor. With no msg, or on a
+// reliable transport (d zero), the transaction terminates instead of
+// waiting as an actor, and parkAs reports true.
+func (b *base) parkAs(ctx actor.Context, d time.Duration, msg *message.Message, dest netip.AddrPort) ([]byte, bool) {
 	if d <= 0 {
 		b.terminate(ctx)
-		return
+		return nil, true
 	}
+	tp, n := uint16(noTransport), 0
+	if msg != nil {
+		var ok bool
+		if tp, ok = b.env.transports.index(b.transport); !ok {
+			return nil, false
+		}
+		n = msg.Len()
+	}
+	rec, ok := newRecord(b.id, dest, tp, msg != nil, n)
+	if !ok {
+		if msg == nil {
+			// Absorbing retransmissions is all the wait would do.
+			b.terminate(ctx)
+			return nil, true
+		}
+		return nil, false
+	}
+	start := len(rec)
+	if msg != nil {
+		rec = msg.Append(rec)
+	}
+	rec = rec.seal()
 	b.stopTimers()
 	b.release()
-	ctx.Send(ctx.Parent(), &park{
-		who:  b.self,
-		rec:  &parked{id: b.id, data: data, dest: dest, transport: b.transport},
-		wait: d,
-	})
+	ctx.Send(ctx.Parent(), &park{who: b.self, rec: rec, wait: d})
+	return rec[start:], true
 }
 
 // waitQueue runs the timers of one duration: the wait timers of the
@@ -107,7 +118,7 @@ type waitBlock struct {
 // non-INVITE transaction whose timerUnanswered it runs, which is dropped
 // unless that transaction still runs.
 type waitEntry struct {
-	rec  *parked
+	rec  *byte // the start of a record
 	host *actor.PID
 	gen  uint64
 	// at is when rec expires, as time since the manager's epoch.
@@ -124,19 +135,22 @@ const sweepGap = time.Millisecond
 
 // park takes over the transaction p.who, which entered a wait state.
 func (m *manager) park(ctx actor.Context, p *park) {
-	id := p.rec.id
+	id := p.rec.id()
 	if t, ok := m.txs[id]; !ok || t.rec != nil || !t.pid.Equal(p.who) {
 		m.idleHost(ctx, p.who) // the transaction ended meanwhile
 		return
 	}
-	m.txs[id] = txSlot{rec: p.rec}
+	// A map overwrites the key of an entry too, with the string given:
+	// the record's key replaces the one the transaction started with, so
+	// that the record is all a waiting transaction keeps.
+	m.txs[id] = txSlot{rec: p.rec.start()}
 	delete(m.running, p.who)
 	// The registry holds live transactions only: it stays small, so the
 	// lookups of every request stay in the cache, and a late response
 	// from the core, which §17.2.2 discards, is refused by Send with
 	// ErrNoTransaction.
 	m.env.reg.DeleteTransaction(unpackKey(id), p.who)
-	m.queueFor(p.wait).push(ctx, m, waitEntry{rec: p.rec, at: time.Since(m.epoch) + p.wait})
+	m.queueFor(p.wait).push(ctx, m, waitEntry{rec: p.rec.start(), at: time.Since(m.epoch) + p.wait})
 	m.idleHost(ctx, p.who)
 }
 
@@ -207,8 +221,8 @@ func (m *manager) sweep(ctx actor.Context, q *waitQueue) {
 		q.pop()
 		switch {
 		case e.rec != nil:
-			if m.txs[e.rec.id].rec == e.rec {
-				m.unpark(ctx, e.rec)
+			if id := recordAt(e.rec).id(); m.txs[id].rec == e.rec {
+				delete(m.txs, id)
 			}
 		default:
 			if r, ok := m.running[e.host]; ok && r.gen == e.gen {
@@ -221,19 +235,23 @@ func (m *manager) sweep(ctx actor.Context, q *waitQueue) {
 	}
 }
 
-// unpark forgets rec: its transaction is Terminated.
-func (m *manager) unpark(ctx actor.Context, rec *parked) {
-	delete(m.txs, rec.id)
+// unpark forgets the record that starts at p: its transaction is
+// Terminated.
+func (m *manager) unpark(p *byte) {
+	delete(m.txs, recordAt(p).id())
 }
 
-// retransmitted handles a message that matches parked transaction rec:
-// a retransmitted request (servers) or final response (client INVITE) gets
-// rec.data again, anything else is absorbed.
-func (m *manager) retransmitted(ctx actor.Context, rec *parked, msg *message.Message) {
-	if rec.data == nil || (msg.IsResponse() && msg.StatusCode < 300) {
+// retransmitted handles a message that matches the parked transaction
+// whose record starts at p: a retransmitted request (servers) or final
+// response (client INVITE) gets the record's data again, anything else is
+// absorbed.
+func (m *manager) retransmitted(ctx actor.Context, p *byte, msg *message.Message) {
+	rec := recordAt(p)
+	data := rec.data()
+	if data == nil || (msg.IsResponse() && msg.StatusCode < 300) {
 		return
 	}
-	ctx.Send(rec.transport, &transport.Datagram{Data: rec.data, Dest: rec.dest})
+	ctx.Send(m.env.transports.pid(rec.transport()), &transport.Datagram{Data: data, Dest: rec.dest()})
 }
 
 // respond discards a response the core sent for a transaction that already
@@ -278,11 +296,11 @@ func (m *manager) sendError(ctx actor.Context, se *transport.SendError) {
 	case ok && t.rec == nil:
 		ctx.Send(t.pid, se)
 	case ok:
-		m.unpark(ctx, t.rec)
+		m.unpark(t.rec)
 		err := se.Err
 		if err == nil {
 			err = errUnknownTransport
 		}
-		m.env.deliver(ctx, &ErrorEvent{Key: unpackKey(t.rec.id), Err: err})
+		m.env.deliver(ctx, &ErrorEvent{Key: key, Err: err})
 	}
 }

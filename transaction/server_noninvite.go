@@ -82,14 +82,14 @@ func (s *serverNonInvite) respond(ctx actor.Context, resp *message.Message) {
 		if dest, ok := responseDest(resp); ok {
 			// The manager answers the retransmissions of Completed
 			// from now on, with these bytes (park.go).
-			data := resp.Bytes()
-			s.parkAs(ctx, d, data, dest)
-			// Sent as the bytes just made: the transport need not
-			// serialize the response a second time.
-			dg := &transport.Datagram{Data: data, Dest: dest, Message: resp, ReplyTo: ctx.Parent()}
-			ctx.Send(s.transport, dg)
-			s.last = dg
-			return
+			if data, ok := s.parkAs(ctx, d, resp, dest); ok {
+				// Sent as the bytes just made: the transport need
+				// not serialize the response a second time.
+				dg := &transport.Datagram{Data: data, Dest: dest, Message: resp, ReplyTo: ctx.Parent()}
+				ctx.Send(s.transport, dg)
+				s.last = dg
+				return
+			}
 		}
 	}
 	s.last = s.send(ctx, resp, netip.AddrPort{})
