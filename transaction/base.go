@@ -32,7 +32,8 @@ const (
 	// timerUnanswered bounds how long a server non-INVITE transaction
 	// waits for its core: 64*T1+T4, after the client has given up
 	// (Timer F) and its last retransmission has left the network. The
-	// manager runs it, in a queue shared by all, and sends unanswered.
+	// manager runs it, in one list for all (unanswered.go), and sends
+	// unanswered.
 	timerUnanswered
 )
 

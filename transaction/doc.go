@@ -78,10 +78,11 @@
 // G) do not run and the wait timers D, I, J and K are zero: the transaction
 // terminates at once. The timers of live transactions are time.AfterFunc
 // timers that send a message to the host, stopped when the transaction
-// ends; the wait timers of records and the bound on how long a core may
-// leave a request unanswered (64*T1+T4) run in the manager, in one FIFO
-// queue per duration with one runtime timer each. Tests run all of them in
-// virtual time with testing/synctest.
+// ends; the wait timers of records run in the manager, in one FIFO queue
+// per duration with one runtime timer each, and so does the bound on how
+// long a core may leave a request unanswered (64*T1+T4), in a list that a
+// transaction leaves once answered. Tests run all of them in virtual time
+// with testing/synctest.
 //
 // # Failures
 //

@@ -120,7 +120,9 @@ type manager struct {
 	idle    []*actor.PID
 	gen     uint64
 
-	// queues expire the records of txs and run timerUnanswered, one per
+	// awaiting runs timerUnanswered (unanswered.go).
+	awaiting awaitList
+	// queues expire the records of txs, one per
 	// duration, in time since epoch (park.go).
 	queues []*waitQueue
 	epoch  time.Time
@@ -177,6 +179,8 @@ func (m *manager) Receive(ctx actor.Context) {
 		m.released(ctx, msg.who, msg.id)
 	case *sweep:
 		m.sweep(ctx, msg.q)
+	case *sweepAwaiting:
+		m.sweepAwaiting(ctx)
 	case *probe:
 		_, ok := m.slot(msg.key)
 		msg.reply <- ok
@@ -233,9 +237,8 @@ func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
 	key, id := key.detach()
 	base := base{env: m.env, key: key, id: id, reliable: in.Reliable, transport: in.Transport, source: in.Source, server: true}
 	if req.Method == message.MethodInvite {
-		m.spawn(ctx, id, &serverInvite{base: base, request: req})
+		m.spawn(ctx, id, &serverInvite{base: base, request: req}, 0)
 	} else {
-		pid, gen := m.spawn(ctx, id, &serverNonInvite{base: base, request: req})
 		// RFC 3261 gives Trying and Proceeding no timer; but once the
 		// client's Timer F (64*T1) has fired nobody waits for an answer,
 		// and a core that never answers must not keep the transaction
@@ -243,8 +246,7 @@ func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
 		// §17.1.2.2) lets the client's last retransmission arrive while
 		// the transaction still absorbs it: ending at exactly 64*T1 would
 		// make a late one a new request for the core.
-		d := m.env.timers.TimerF() + m.env.timers.t4()
-		m.queueFor(d).push(ctx, m, waitEntry{host: pid, gen: gen, at: time.Since(m.epoch) + d})
+		m.spawn(ctx, id, &serverNonInvite{base: base, request: req}, m.env.timers.TimerF()+m.env.timers.t4())
 	}
 }
 
@@ -264,7 +266,7 @@ func (m *manager) cancel(ctx actor.Context, in *transport.Incoming, key Key) {
 		tx.auto = message.StatusOK
 		tx.cancels = &invite
 	}
-	m.spawn(ctx, id, tx)
+	m.spawn(ctx, id, tx, 0)
 }
 
 // slot returns the transaction of key in txs, with no allocation.
@@ -349,18 +351,19 @@ func (m *manager) startClient(ctx actor.Context, sc *StartClient) {
 	key, id := key.detach()
 	base := base{env: m.env, key: key, id: id, reliable: sc.Reliable, transport: sc.Transport, host: sc.Host}
 	if sc.Request.Method == message.MethodInvite {
-		m.spawn(ctx, id, &clientInvite{base: base, request: sc.Request, dest: sc.Dest})
+		m.spawn(ctx, id, &clientInvite{base: base, request: sc.Request, dest: sc.Dest}, 0)
 	} else {
-		m.spawn(ctx, id, &clientNonInvite{base: base, request: sc.Request, dest: sc.Dest})
+		m.spawn(ctx, id, &clientNonInvite{base: base, request: sc.Request, dest: sc.Dest}, 0)
 	}
 }
 
 // spawn starts transaction tx, whose packed key is id, on an idle host, or
-// on a new one, and registers it. It returns the host and the
-// transaction's gen. id must come from Key.detach: the maps and the
-// registry keep it for as long as the transaction lasts, wait states
-// included, and the request's memory must not stay with it.
-func (m *manager) spawn(ctx actor.Context, id string, tx txActor) (*actor.PID, uint64) {
+// on a new one, and registers it; with unanswered > 0, the transaction
+// gets timerUnanswered after that long unless it stops running first. id
+// must come from Key.detach: the maps and the registry keep it for as long
+// as the transaction lasts, wait states included, and the request's memory
+// must not stay with it.
+func (m *manager) spawn(ctx actor.Context, id string, tx txActor, unanswered time.Duration) {
 	key := unpackKey(id)
 	var pid *actor.PID
 	if n := len(m.idle); n > 0 {
@@ -372,7 +375,11 @@ func (m *manager) spawn(ctx actor.Context, id string, tx txActor) (*actor.PID, u
 	}
 	m.gen++
 	m.txs[id] = txSlot{pid: pid}
-	m.running[pid] = runningTx{id: id, gen: m.gen}
+	r := runningTx{id: id, gen: m.gen}
+	if unanswered > 0 {
+		r.await = m.await(ctx, pid, m.gen, time.Since(m.epoch)+unanswered)
+	}
+	m.running[pid] = r
 	if !m.env.reg.PutTransaction(key, pid) {
 		// A stale entry, left by an earlier manager of this registry:
 		// the manager's own map is the truth.
@@ -387,7 +394,6 @@ func (m *manager) spawn(ctx actor.Context, id string, tx txActor) (*actor.PID, u
 		m.pending[pid.Id] = struct{}{}
 		ctx.Send(pid, settleQueryMsg)
 	}
-	return pid, m.gen
 }
 
 // runningTx is what the manager knows of a host's transaction: its
@@ -395,6 +401,19 @@ func (m *manager) spawn(ctx actor.Context, id string, tx txActor) (*actor.PID, u
 type runningTx struct {
 	id  string
 	gen uint64
+	// await is the transaction's entry in the manager's awaitList, if it
+	// has one.
+	await *awaiting
+}
+
+// stopped forgets that host who runs a transaction.
+func (m *manager) stopped(who *actor.PID) {
+	if r, ok := m.running[who]; ok {
+		if r.await != nil {
+			m.unawait(r.await)
+		}
+		delete(m.running, who)
+	}
 }
 
 // released forgets transaction id, which ended, and keeps its host for
@@ -404,7 +423,7 @@ func (m *manager) released(ctx actor.Context, who *actor.PID, id string) {
 		delete(m.txs, id)
 		m.env.reg.DeleteTransaction(unpackKey(id), who)
 	}
-	delete(m.running, who)
+	m.stopped(who)
 	m.idleHost(ctx, who)
 }
 
@@ -426,7 +445,7 @@ func (m *manager) idleHost(ctx actor.Context, who *actor.PID) {
 // it (hosts the manager stops itself run none).
 func (m *manager) terminated(who *actor.PID) {
 	if r, ok := m.running[who]; ok {
-		delete(m.running, who)
+		m.stopped(who)
 		if t, ok := m.txs[r.id]; ok && t.rec == nil && t.pid.Equal(who) {
 			delete(m.txs, r.id)
 			m.env.reg.DeleteTransaction(unpackKey(r.id), who)
@@ -478,6 +497,7 @@ func (m *manager) forgetAll() {
 	}
 	clear(m.txs)
 	clear(m.running)
+	m.stopAwaiting()
 	for _, q := range m.queues {
 		if q.timer != nil {
 			q.timer.Stop()

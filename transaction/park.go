@@ -114,15 +114,11 @@ type waitBlock struct {
 	next *waitBlock
 }
 
-// A waitEntry is a parked record, or the host and gen of a server
-// non-INVITE transaction whose timerUnanswered it runs, which is dropped
-// unless that transaction still runs.
+// A waitEntry is a parked record: the start of the record, and when it
+// expires, as time since the manager's epoch.
 type waitEntry struct {
-	rec  *byte // the start of a record
-	host *actor.PID
-	gen  uint64
-	// at is when rec expires, as time since the manager's epoch.
-	at time.Duration
+	rec *byte
+	at  time.Duration
 }
 
 // sweep tells the manager that queue q has records due.
@@ -144,7 +140,7 @@ func (m *manager) park(ctx actor.Context, p *park) {
 	// the record's key replaces the one the transaction started with, so
 	// that the record is all a waiting transaction keeps.
 	m.txs[id] = txSlot{rec: p.rec.start()}
-	delete(m.running, p.who)
+	m.stopped(p.who)
 	// The registry holds live transactions only: it stays small, so the
 	// lookups of every request stay in the cache, and a late response
 	// from the core, which §17.2.2 discards, is refused by Send with
@@ -219,15 +215,8 @@ func (m *manager) sweep(ctx actor.Context, q *waitQueue) {
 			break
 		}
 		q.pop()
-		switch {
-		case e.rec != nil:
-			if id := recordAt(e.rec).id(); m.txs[id].rec == e.rec {
-				delete(m.txs, id)
-			}
-		default:
-			if r, ok := m.running[e.host]; ok && r.gen == e.gen {
-				ctx.Send(e.host, &unanswered{gen: e.gen})
-			}
+		if id := recordAt(e.rec).id(); m.txs[id].rec == e.rec {
+			delete(m.txs, id)
 		}
 	}
 	if e, ok := q.peek(); ok {
