@@ -50,7 +50,7 @@ func (k timerKind) slot() int {
 }
 
 // unanswered is what the manager sends a server non-INVITE transaction
-// whose timerUnanswered is due; gen names the transaction (see assign).
+// whose timerUnanswered is due; gen names the transaction (see spawn).
 type unanswered struct{ gen uint64 }
 
 // timeout is the message a timer sends to its transaction when it fires.
@@ -81,8 +81,9 @@ type settled struct{ who *actor.PID }
 // machine is one of the four state machines. base.receive handles what
 // they have in common and calls these for the rest.
 type machine interface {
-	// started runs on assign: the client sends its request,
-	// the server delivers its request to the core.
+	// started runs when the transaction is assigned to its host: the
+	// client sends its request, the server delivers its request to the
+	// core.
 	started(ctx actor.Context)
 	// incoming handles a request (servers) or response (clients) that the
 	// manager matched to the transaction.
@@ -161,8 +162,8 @@ func (b *base) receive(ctx actor.Context, m machine) {
 		b.sendError(ctx, msg)
 	case *Terminate:
 		b.abort(ctx)
-	case *assign:
-		m.started(ctx)
+	case txActor:
+		m.started(ctx) // assigned (host.go)
 	case *settleQuery:
 		if b.state.pending() {
 			b.notify = true

@@ -10,8 +10,8 @@ import (
 // A host is the actor that runs a transaction. Spawning an actor and
 // stopping it again cost protoactor-go several microseconds, as much as the
 // rest of a transaction's work, so the manager keeps the hosts of ended
-// transactions and gives each its next transaction (assign) instead of
-// spawning one. A host runs one transaction at a time, in its own mailbox
+// transactions and gives each its next transaction (the txActor itself is
+// the message) instead of spawning one. A host runs one transaction at a time, in its own mailbox
 // and under the manager's supervision: a transaction that panics stops its
 // host. A message meant for a transaction that its host no longer runs (a
 // retransmission or a late response that crossed the transaction's end)
@@ -31,13 +31,6 @@ type txActor interface {
 	tx() *base
 }
 
-// assign gives an idle host its next transaction; gen identifies the
-// transaction to the manager's timers (unanswered).
-type assign struct {
-	tx  txActor
-	gen uint64
-}
-
 // released tells the manager that transaction id (a packed Key) ended and
 // that its host, who, is idle.
 type released struct {
@@ -55,11 +48,13 @@ func (h *host) Receive(ctx actor.Context) {
 	case *actor.Started:
 		h.self = ctx.Self()
 		return
-	case *assign:
-		h.tx = msg.tx
-		b := h.tx.tx()
-		b.self, b.seq, b.gen, b.runner = h.self, h.seq, msg.gen, h
-		h.tx.Receive(ctx)
+	case txActor:
+		// The transaction itself is the message that assigns it, with
+		// its gen set by the manager.
+		h.tx = msg
+		b := msg.tx()
+		b.self, b.seq, b.runner = h.self, h.seq, h
+		msg.Receive(ctx)
 		return
 	case *actor.Stopping, *actor.Restarting, *actor.Stopped:
 		if h.tx != nil {

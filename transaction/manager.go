@@ -136,14 +136,9 @@ const txThroughput = 300
 func newManager(e *env) *manager {
 	m := &manager{env: e, txs: make(map[string]txSlot), running: make(map[*actor.PID]runningTx), epoch: time.Now()}
 	m.txProps = actor.PropsFromProducer(func() actor.Actor { return &host{} },
-		// A transaction gets a handful of messages in its life: the
-		// lock-free mailbox costs ~200 bytes less per actor than the
-		// default ring buffer, which pays off only under heavy traffic.
-		actor.WithMailbox(actor.UnboundedLockfree()),
-		// A transaction does little per message and never blocks: it
-		// runs on the goroutine of whoever sends it one (the manager,
-		// the core's Send, a timer) instead of waking another. That
-		// saved four goroutine hand-offs per request under sipp load.
+		// A transaction runs on the goroutine of whoever sends it a
+		// message (mailbox.go).
+		actor.WithMailbox(newInlineMailbox),
 		actor.WithDispatcher(actor.NewSynchronizedDispatcher(txThroughput)))
 	return m
 }
@@ -388,7 +383,8 @@ func (m *manager) spawn(ctx actor.Context, id string, tx txActor, unanswered tim
 		}
 		m.env.reg.PutTransaction(key, pid)
 	}
-	ctx.Send(pid, &assign{tx: tx, gen: m.gen})
+	tx.tx().gen = m.gen
+	ctx.Send(pid, tx)
 	if m.draining {
 		// A client transaction started during the drain is waited for.
 		m.pending[pid.Id] = struct{}{}
