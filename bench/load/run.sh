@@ -524,7 +524,7 @@ label() {
 	esac
 }
 answer() { # server scenario -> the final response it sends
-	if [ "$1" = echo ] && [ "$2" = register ]; then echo 501; else echo 200; fi
+	if [ "$1" = echo ] && [ "$2" = register ]; then echo 405; else echo 200; fi
 }
 upper() { echo "$1" | tr '[:lower:]' '[:upper:]'; }
 

@@ -70,12 +70,15 @@ func TestUAS(t *testing.T) {
 		{"OPTIONS answered 200 with Allow (§11.2)", nil, 200, "Allow", "OPTIONS"},
 		{"OPTIONS answered 200 with Accept (§11.2)", nil, 200, "Accept", "application/sdp"},
 		{"OPTIONS answered 200 with Supported (§11.2)", nil, 200, "Supported", ""},
-		{"an unimplemented method gets 501 (§8.2.1)", func(s string) string {
+		{"an unknown method gets 501 (§8.2.1, §21.5.2)", func(s string) string {
+			return strings.ReplaceAll(s, "OPTIONS", "FOO")
+		}, 501, "", ""},
+		{"a known method it does not implement gets 405 with Allow (§8.2.1)", func(s string) string {
 			return strings.ReplaceAll(s, "OPTIONS", "SUBSCRIBE")
-		}, 501, "", ""},
-		{"an INVITE gets 501 (§8.2.1)", func(s string) string {
+		}, 405, "Allow", "OPTIONS"},
+		{"an INVITE gets 405 with Allow (§8.2.1)", func(s string) string {
 			return strings.ReplaceAll(s, "OPTIONS", "INVITE")
-		}, 501, "", ""},
+		}, 405, "Allow", "OPTIONS"},
 		{"a To tag of an unknown dialog gets 481 (§8.2.2.2)", replace("To: <sip:echo@127.0.0.1>", "To: <sip:echo@127.0.0.1>;tag=gone"), 481, "", ""},
 		{"an unsupported URI scheme gets 416 (§8.2.2.1)", replace("OPTIONS sip:echo@127.0.0.1", "OPTIONS im:echo@127.0.0.1"), 416, "", ""},
 		{"an unsupported Require gets 420 with Unsupported (§8.2.2.3)", replace("Accept:", "Require: foo\nAccept:"), 420, "Unsupported", "foo"},

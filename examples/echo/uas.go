@@ -28,6 +28,7 @@ type uas struct {
 func newUAS(stack sender, logf func(string, ...any)) *uas {
 	return &uas{
 		stack:  stack,
+		policy: message.RequestPolicy{Methods: []string{message.MethodOptions}},
 		accept: []*message.MediaType{{Type: "application", Subtype: "sdp"}},
 		allow:  &message.Token{Value: message.MethodOptions},
 		logf:   logf,
@@ -38,7 +39,7 @@ func newUAS(stack sender, logf func(string, ...any)) *uas {
 func (u *uas) ReceiveRequest(req *message.Message, _ transaction.Key) {
 	if req.Method == message.MethodAck || req.Method == message.MethodCancel {
 		// An ACK is never answered (§17.1.1.3); the stack has answered the
-		// CANCEL, and the INVITE it names was refused at once (501).
+		// CANCEL, and the INVITE it names was refused at once (405).
 		return
 	}
 	u.reply(req, u.check(req))
@@ -47,22 +48,18 @@ func (u *uas) ReceiveRequest(req *message.Message, _ transaction.Key) {
 // check returns the response to req; headers the response needs are added
 // by reply.
 func (u *uas) check(req *message.Message) *message.Message {
-	// §8.2 needs a well-formed request first: 505 for another version
-	// (§8.2 last paragraph, §21.5.6), 400 for a malformed one.
-	if err := req.Validate(); err != nil {
+	// The policy runs §8.2 in its order: a well-formed request first (505
+	// for another version, §8.2 last paragraph and §21.5.6, 400 for a
+	// malformed one), then the method (§8.2.1: 405 for one this UAS knows
+	// but does not implement, 501 for one it does not know, §21.5.2), the
+	// Request-URI's scheme (416, §8.2.2.1) and Require (420 with
+	// Unsupported, §8.2.2.3).
+	if err := u.policy.Check(req); err != nil {
 		return errorResponse(req, err)
-	}
-	// §8.2.1: a method the UAS does not implement gets 501 (§21.5.2).
-	if req.Method != message.MethodOptions {
-		return message.NewResponse(req, message.StatusNotImplemented, "")
 	}
 	// §8.2.2.2: a To tag names a dialog, and this UAS has none.
 	if req.To().Tag() != "" {
 		return message.NewResponse(req, message.StatusCallTransactionDoesNotExist, "")
-	}
-	// §8.2.2.1 (416) and §8.2.2.3 (420 with Unsupported).
-	if err := u.policy.Check(req); err != nil {
-		return errorResponse(req, err)
 	}
 	// §8.2.3: a body of a type the UAS does not understand gets 415 with
 	// Accept (added by reply to every response).
