@@ -122,6 +122,9 @@ type base struct {
 	// the manager gave the transaction when it assigned it.
 	runner *host
 	gen    uint64
+	// parking is the message parkAs sends, kept here rather than
+	// allocated; it does not change once sent.
+	parking park
 }
 
 // tx returns b, for the host that runs the machine embedding it.

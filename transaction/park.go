@@ -86,7 +86,8 @@ func (b *base) parkAs(ctx actor.Context, d time.Duration, msg *message.Message, 
 	rec = rec.seal()
 	b.stopTimers()
 	b.release()
-	ctx.Send(ctx.Parent(), &park{who: b.self, rec: rec, wait: d})
+	b.parking = park{who: b.self, rec: rec, wait: d}
+	ctx.Send(ctx.Parent(), &b.parking)
 	return rec[start:], true
 }
 

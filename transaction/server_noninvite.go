@@ -26,6 +26,11 @@ type serverNonInvite struct {
 	// cancels is the key of the INVITE transaction that a CANCEL answered
 	// 200 cancels: the core gets the CANCEL with that key.
 	cancels *Key
+	// ev and dg are the event to the core and the final response's
+	// datagram, sent from here rather than allocated each (a request
+	// costs enough allocations as it is); neither changes once sent.
+	ev RequestEvent
+	dg transport.Datagram
 }
 
 // Receive implements actor.Actor.
@@ -38,7 +43,8 @@ func (s *serverNonInvite) started(ctx actor.Context) {
 	if s.auto == 0 {
 		// The manager bounds how long the core may take (see
 		// timerUnanswered).
-		s.deliver(ctx, &RequestEvent{Key: s.key, Request: s.request})
+		s.ev = RequestEvent{Key: s.key, Request: s.request}
+		s.deliver(ctx, &s.ev)
 		return
 	}
 	req := s.request
@@ -85,9 +91,9 @@ func (s *serverNonInvite) respond(ctx actor.Context, resp *message.Message) {
 			if data, ok := s.parkAs(ctx, d, resp, dest); ok {
 				// Sent as the bytes just made: the transport need
 				// not serialize the response a second time.
-				dg := &transport.Datagram{Data: data, Dest: dest, Message: resp, ReplyTo: ctx.Parent()}
-				ctx.Send(s.transport, dg)
-				s.last = dg
+				s.dg = transport.Datagram{Data: data, Dest: dest, Message: resp, ReplyTo: ctx.Parent()}
+				ctx.Send(s.transport, &s.dg)
+				s.last = &s.dg
 				return
 			}
 		}
