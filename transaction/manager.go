@@ -159,10 +159,10 @@ func (m *manager) Receive(ctx actor.Context) {
 	case *StartClient:
 		m.startClient(ctx, msg)
 	case *Terminate:
-		if t, ok := m.slot(msg.Key); ok && t.rec == nil {
-			ctx.Send(t.pid, msg)
+		if t, ok := m.slot(msg.Key); ok && t.rec() == nil {
+			ctx.Send(t.pid(), msg)
 		} else if ok {
-			m.unpark(t.rec)
+			m.unpark(t.rec())
 		}
 	case *Respond:
 		m.respond(ctx, msg)
@@ -199,10 +199,10 @@ func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
 		return
 	}
 	if t, ok := m.slot(key); ok {
-		if t.rec != nil {
-			m.retransmitted(ctx, t.rec, req)
+		if t.rec() != nil {
+			m.retransmitted(ctx, t.rec(), req)
 		} else {
-			ctx.Send(t.pid, in)
+			ctx.Send(t.pid(), in)
 		}
 		return
 	}
@@ -297,10 +297,10 @@ func (m *manager) response(ctx actor.Context, in *transport.Incoming) {
 		return
 	}
 	if t, ok := m.slot(key); ok {
-		if t.rec != nil {
-			m.retransmitted(ctx, t.rec, in.Message)
+		if t.rec() != nil {
+			m.retransmitted(ctx, t.rec(), in.Message)
 		} else {
-			ctx.Send(t.pid, in)
+			ctx.Send(t.pid(), in)
 		}
 		return
 	}
@@ -369,7 +369,7 @@ func (m *manager) spawn(ctx actor.Context, id string, tx txActor, unanswered tim
 		pid = ctx.Spawn(m.txProps)
 	}
 	m.gen++
-	m.txs[id] = txSlot{pid: pid}
+	m.txs[id] = hostSlot(pid)
 	r := runningTx{id: id, gen: m.gen}
 	if unanswered > 0 {
 		r.await = m.await(ctx, pid, m.gen, time.Since(m.epoch)+unanswered)
@@ -415,7 +415,7 @@ func (m *manager) stopped(who *actor.PID) {
 // released forgets transaction id, which ended, and keeps its host for
 // the next.
 func (m *manager) released(ctx actor.Context, who *actor.PID, id string) {
-	if t, ok := m.txs[id]; ok && t.rec == nil && t.pid.Equal(who) {
+	if t, ok := m.txs[id]; ok && t.rec() == nil && t.pid().Equal(who) {
 		delete(m.txs, id)
 		m.env.reg.DeleteTransaction(unpackKey(id), who)
 	}
@@ -442,7 +442,7 @@ func (m *manager) idleHost(ctx actor.Context, who *actor.PID) {
 func (m *manager) terminated(who *actor.PID) {
 	if r, ok := m.running[who]; ok {
 		m.stopped(who)
-		if t, ok := m.txs[r.id]; ok && t.rec == nil && t.pid.Equal(who) {
+		if t, ok := m.txs[r.id]; ok && t.rec() == nil && t.pid().Equal(who) {
 			delete(m.txs, r.id)
 			m.env.reg.DeleteTransaction(unpackKey(r.id), who)
 		}
@@ -458,9 +458,9 @@ func (m *manager) drain(ctx actor.Context, d *Drain) {
 		m.draining = true
 		m.pending = make(map[string]struct{}, len(m.txs))
 		for _, t := range m.txs {
-			if t.rec == nil {
-				m.pending[t.pid.Id] = struct{}{}
-				ctx.Send(t.pid, settleQueryMsg)
+			if t.rec() == nil {
+				m.pending[t.pid().Id] = struct{}{}
+				ctx.Send(t.pid(), settleQueryMsg)
 			}
 		}
 	}
@@ -487,8 +487,8 @@ func (m *manager) checkDrained() {
 // children are stopped with it, and the queues' timers.
 func (m *manager) forgetAll() {
 	for id, t := range m.txs {
-		if t.rec == nil {
-			m.env.reg.DeleteTransaction(unpackKey(id), t.pid)
+		if t.rec() == nil {
+			m.env.reg.DeleteTransaction(unpackKey(id), t.pid())
 		}
 	}
 	clear(m.txs)

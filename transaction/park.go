@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"time"
+	"unsafe"
 
 	"github.com/asynkron/protoactor-go/actor"
 
@@ -25,11 +26,33 @@ import (
 // The states that still act (Accepted, which passes 2xx retransmissions and
 // ACKs to the core, RFC 6026) stay actors, as does a transaction whose
 // response goes to a host name that is resolved at each send.
-// txSlot is a transaction in the manager's map: pid is the host of a live
-// one, rec the start of the record (record.go) of one in a wait state.
-type txSlot struct {
-	pid *actor.PID
-	rec *byte
+// txSlot is a transaction in the manager's map: the host of a live one, or
+// the record (record.go) of one in a wait state. It is one word, since the
+// map has an entry for every transaction: a record is pointed to at its
+// second byte, an odd address, which no host has (the collector takes a
+// pointer into an object for one to it).
+type txSlot struct{ p unsafe.Pointer }
+
+func hostSlot(pid *actor.PID) txSlot { return txSlot{unsafe.Pointer(pid)} }
+
+func recordSlot(rec *byte) txSlot { return txSlot{unsafe.Add(unsafe.Pointer(rec), 1)} }
+
+func (t txSlot) isRecord() bool { return uintptr(t.p)&1 != 0 }
+
+// pid returns the host of a live transaction, or nil.
+func (t txSlot) pid() *actor.PID {
+	if t.isRecord() {
+		return nil
+	}
+	return (*actor.PID)(t.p)
+}
+
+// rec returns the start of the record of a parked transaction, or nil.
+func (t txSlot) rec() *byte {
+	if !t.isRecord() {
+		return nil
+	}
+	return (*byte)(unsafe.Add(t.p, -1))
 }
 
 // probe asks the manager whether it holds transaction key, live or
@@ -133,14 +156,14 @@ const sweepGap = time.Millisecond
 // park takes over the transaction p.who, which entered a wait state.
 func (m *manager) park(ctx actor.Context, p *park) {
 	id := p.rec.id()
-	if t, ok := m.txs[id]; !ok || t.rec != nil || !t.pid.Equal(p.who) {
+	if t, ok := m.txs[id]; !ok || t.rec() != nil || !t.pid().Equal(p.who) {
 		m.idleHost(ctx, p.who) // the transaction ended meanwhile
 		return
 	}
 	// A map overwrites the key of an entry too, with the string given:
 	// the record's key replaces the one the transaction started with, so
 	// that the record is all a waiting transaction keeps.
-	m.txs[id] = txSlot{rec: p.rec.start()}
+	m.txs[id] = recordSlot(p.rec.start())
 	m.stopped(p.who)
 	// The registry holds live transactions only: it stays small, so the
 	// lookups of every request stay in the cache, and a late response
@@ -216,7 +239,7 @@ func (m *manager) sweep(ctx actor.Context, q *waitQueue) {
 			break
 		}
 		q.pop()
-		if id := recordAt(e.rec).id(); m.txs[id].rec == e.rec {
+		if id := recordAt(e.rec).id(); m.txs[id].rec() == e.rec {
 			delete(m.txs, id)
 		}
 	}
@@ -255,8 +278,8 @@ func (m *manager) respond(ctx actor.Context, r *Respond) {
 	if err != nil {
 		return
 	}
-	if t, ok := m.slot(key); ok && t.rec == nil {
-		ctx.Send(t.pid, r)
+	if t, ok := m.slot(key); ok && t.rec() == nil {
+		ctx.Send(t.pid(), r)
 		return
 	}
 	m.env.log.Debug("sip: response after the final one discarded", slog.String("key", key.String()))
@@ -283,10 +306,10 @@ func (m *manager) sendError(ctx actor.Context, se *transport.SendError) {
 		return
 	}
 	switch t, ok := m.slot(key); {
-	case ok && t.rec == nil:
-		ctx.Send(t.pid, se)
+	case ok && t.rec() == nil:
+		ctx.Send(t.pid(), se)
 	case ok:
-		m.unpark(t.rec)
+		m.unpark(t.rec())
 		err := se.Err
 		if err == nil {
 			err = errUnknownTransport

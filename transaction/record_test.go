@@ -2,6 +2,7 @@ package transaction
 
 import (
 	"net/netip"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -64,4 +65,32 @@ func TestTransportTable(t *testing.T) {
 	}
 	_, ok = tt.index(actor.NewPID("local", "c"))
 	assert.False(t, ok)
+}
+
+// TestTxSlot: a slot holds a host or a record and tells which; a record
+// referenced by a slot alone, through its odd address, survives
+// collections.
+func TestTxSlot(t *testing.T) {
+	pid := actor.NewPID("local", "host")
+	h := hostSlot(pid)
+	assert.Same(t, pid, h.pid())
+	assert.Nil(t, h.rec())
+
+	slots := map[string]txSlot{}
+	for i := range 100 {
+		_, id := Key{Branch: "z9hG4bK" + strings.Repeat("x", i), Method: "OPTIONS"}.detach()
+		r, ok := newRecord(id, netip.MustParseAddrPort("127.0.0.1:5060"), 0, true, 4)
+		require.True(t, ok)
+		r = append(r, "data"...).seal()
+		slots[r.id()] = recordSlot(r.start())
+	}
+	runtime.GC()
+	_ = make([]byte, 1<<20) // reuse what was freed, if anything was
+	runtime.GC()
+	for id, s := range slots {
+		require.Nil(t, s.pid())
+		r := recordAt(s.rec())
+		assert.Equal(t, id, r.id())
+		assert.Equal(t, "data", string(r.data()))
+	}
 }
