@@ -27,12 +27,12 @@ import (
 //	9  uint8   the destination's kind: 0 none, 4 IPv4, 6 IPv6
 //	10 uint8   length of the destination's IPv6 zone
 //	12 uint16  the destination's port
-//	14 [16]    the destination's address, as netip.Addr.As16
-//	30         the zone, the key, the data
+//	14         the destination's address (4 or 16 bytes, none without
+//	           one), the zone, the key, the data
 type record []byte
 
 const (
-	recordHead  = 30
+	recordHead  = 14
 	recordData  = 1
 	noTransport = 0xFFFF
 	// maxRecord bounds a record's length field; larger data is not
@@ -46,11 +46,19 @@ const (
 // when the fields do not fit the layout (a transport table full, a zone
 // longer than 255 bytes), and the transaction then stays an actor.
 func newRecord(id string, dest netip.AddrPort, tp uint16, hasData bool, n int) (record, bool) {
-	zone := dest.Addr().Zone()
-	if len(zone) > 255 || len(id) > 0xFFFF || recordHead+len(zone)+len(id)+n > maxRecord {
+	a := dest.Addr()
+	zone := a.Zone()
+	alen := 0
+	switch {
+	case a.Is4():
+		alen = 4
+	case a.IsValid():
+		alen = 16
+	}
+	if len(zone) > 255 || len(id) > 0xFFFF || recordHead+alen+len(zone)+len(id)+n > maxRecord {
 		return nil, false
 	}
-	head := recordHead + len(zone) + len(id)
+	head := recordHead + alen + len(zone) + len(id)
 	r := make(record, head, head+n)
 	le := binary.LittleEndian
 	le.PutUint16(r[4:], uint16(len(id)))
@@ -58,18 +66,20 @@ func newRecord(id string, dest netip.AddrPort, tp uint16, hasData bool, n int) (
 	if hasData {
 		r[8] = recordData
 	}
-	if a := dest.Addr(); a.IsValid() {
+	switch alen {
+	case 4:
+		r[9] = 4
+		a4 := a.As4()
+		copy(r[recordHead:], a4[:])
+	case 16:
 		r[9] = 6
-		if a.Is4() {
-			r[9] = 4
-		}
-		r[10] = byte(len(zone))
-		le.PutUint16(r[12:], dest.Port())
 		a16 := a.As16()
-		copy(r[14:30], a16[:])
+		copy(r[recordHead:], a16[:])
 	}
-	copy(r[recordHead:], zone)
-	copy(r[recordHead+len(zone):], id)
+	r[10] = byte(len(zone))
+	le.PutUint16(r[12:], dest.Port())
+	copy(r[recordHead+alen:], zone)
+	copy(r[recordHead+alen+len(zone):], id)
 	return r, true
 }
 
@@ -89,7 +99,19 @@ func recordAt(p *byte) record {
 // start is what txSlot and the wait queues hold of a record.
 func (r record) start() *byte { return &r[0] }
 
-func (r record) zoneEnd() int { return recordHead + int(r[10]) }
+// addrLen is the length of the destination's address in r.
+func (r record) addrLen() int {
+	switch r[9] {
+	case 4:
+		return 4
+	case 6:
+		return 16
+	}
+	return 0
+}
+
+// zoneEnd is where the key starts.
+func (r record) zoneEnd() int { return recordHead + r.addrLen() + int(r[10]) }
 
 // id returns the record's packed key, a part of r.
 func (r record) id() string {
@@ -111,10 +133,10 @@ func (r record) dest() netip.AddrPort {
 	var a netip.Addr
 	switch r[9] {
 	case 4:
-		a = netip.AddrFrom4([4]byte(r[26:30]))
+		a = netip.AddrFrom4([4]byte(r[recordHead : recordHead+4]))
 	case 6:
-		a = netip.AddrFrom16([16]byte(r[14:30]))
-		if z := r[recordHead:r.zoneEnd()]; len(z) > 0 {
+		a = netip.AddrFrom16([16]byte(r[recordHead : recordHead+16]))
+		if z := r[recordHead+16 : r.zoneEnd()]; len(z) > 0 {
 			a = a.WithZone(string(z))
 		}
 	default:
