@@ -54,8 +54,8 @@ func (m *Message) Append(b []byte) []byte {
 }
 
 // appendLine starts the line of header h: CRLF, its name, a colon and a
-// space, written with one copy (an append each cost a third of Append's
-// time in small copies).
+// space, in one copy rather than three appends (4% of Append's time on the
+// benchmark INVITE).
 func appendLine(b []byte, h *Header) []byte {
 	if h.Compact {
 		if s, _ := lookupHeader(h.Name); s != nil && s.compact != 0 {
