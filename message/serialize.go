@@ -3,6 +3,7 @@ package message
 import (
 	"slices"
 	"strconv"
+	"sync"
 )
 
 // Append appends the wire form of m to b. Content-Length is always written
@@ -71,9 +72,26 @@ func appendLine(b []byte, h *Header) []byte {
 	return b
 }
 
+// scratch holds the buffers that Bytes writes a message into before it
+// copies it out at its exact size: counting the size beforehand (wireSize)
+// took half as long as writing the message, the copy a tenth. Like fmt's
+// printers, the buffers are a cache shared by all callers, which changes
+// nothing they can see; one that grew past maxScratch is not kept.
+var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+const maxScratch = 16 << 10
+
 // Bytes returns the wire form of m.
 func (m *Message) Bytes() []byte {
-	return m.Append(make([]byte, 0, m.wireSize()))
+	sp := scratch.Get().(*[]byte)
+	w := m.Append((*sp)[:0])
+	out := make([]byte, len(w))
+	copy(out, w)
+	if cap(w) <= maxScratch {
+		*sp = w
+		scratch.Put(sp)
+	}
+	return out
 }
 
 // Len returns the length of m's wire form, what Bytes returns and Append
