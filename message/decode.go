@@ -36,6 +36,12 @@ type decoder struct {
 	fast bool
 	// request is set when the message is a request.
 	request bool
+	// maxValues and maxParams are the Limits' (MaxValues, MaxParams);
+	// overLimit is set when a fast path gave up on them, so that the
+	// general parser takes over at once instead of parsing the field in
+	// full first.
+	maxValues, maxParams int
+	overLimit            bool
 }
 
 func (d *decoder) init(b slots) {
@@ -170,7 +176,10 @@ func (d *decoder) parseField(field string, folded bool, line int) error {
 	if folded && strings.IndexByte(value, '\n') >= 0 {
 		value = unfold(value)
 	}
-	return d.parseValueOf(name, trimLWS(value), line)
+	if err := d.parseValueOf(name, trimLWS(value), line); err != nil {
+		return err
+	}
+	return d.checkCounts(line, name)
 }
 
 // errFast is what the fast path's errors are: it gives up, and the general
@@ -224,6 +233,11 @@ func (d *decoder) parseKnown(spec *headerSpec, compact bool, name, value string,
 		if d.fastVias(spec, value, compact) {
 			return nil
 		}
+	}
+	if d.fast && d.overLimit {
+		return errFast
+	}
+	switch spec.kind {
 	case kindNumber:
 		// parseNumber, without its Value and its error.
 		if n, ok := parseUint(value); ok && (n <= 255 || spec.name != HeaderMaxForwards) {
@@ -286,6 +300,12 @@ func (d *decoder) parseKnown(spec *headerSpec, compact bool, name, value string,
 		}
 		elem := trimLWS(value[i:j])
 		i = j + 1
+		if len(d.headers) >= d.maxValues {
+			if d.fast {
+				return errFast
+			}
+			return errAt(line, name, ErrTooManyHeaders, fmt.Sprintf("more than %d header values", d.maxValues))
+		}
 		var v Value
 		var err error
 		if elem == "" {
@@ -305,6 +325,20 @@ func (d *decoder) parseKnown(spec *headerSpec, compact bool, name, value string,
 			return nil
 		}
 		d.addHeader(spec.name, v, compact, joined)
+	}
+	return nil
+}
+
+// checkCounts reports, once the field name is read, more header values or
+// parameters than the limits allow. A list is checked at each element as
+// well; parameters are counted per field, so that one field, whose length
+// is bounded, is all a message may exceed them by.
+func (d *decoder) checkCounts(line int, name string) error {
+	if len(d.headers) > d.maxValues {
+		return errAt(line, name, ErrTooManyHeaders, fmt.Sprintf("more than %d header values", d.maxValues))
+	}
+	if len(d.params) > d.maxParams {
+		return errAt(line, name, ErrTooManyParams, fmt.Sprintf("limit %d", d.maxParams))
 	}
 	return nil
 }

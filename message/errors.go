@@ -51,8 +51,11 @@ var (
 
 	// ErrMessageTooLarge reports a message above Limits.MaxMessageSize.
 	ErrMessageTooLarge = errors.New("sip: message too large")
-	// ErrTooManyHeaders reports more header fields than Limits.MaxHeaders.
+	// ErrTooManyHeaders reports more header fields than Limits.MaxHeaders,
+	// or more header values than Limits.MaxValues.
 	ErrTooManyHeaders = errors.New("sip: too many headers")
+	// ErrTooManyParams reports more parameters than Limits.MaxParams.
+	ErrTooManyParams = errors.New("sip: too many parameters")
 	// ErrLineTooLong reports a start line or (unfolded) header field longer than Limits.MaxLineLength.
 	ErrLineTooLong = errors.New("sip: line too long")
 	// ErrTooManyVias reports more Via values than Limits.MaxVias.

@@ -97,6 +97,11 @@ func (d *decoder) fastTokens(name, value string, compact bool) bool {
 			h.Name, h.Value, h.Compact, h.Joined = name, t, compact, joined
 		} else {
 			d.tokens, d.headers = toks, hs
+			if len(d.headers) >= d.maxValues {
+				d.overLimit = true
+				restore(d, &d.tokens, m)
+				return false
+			}
 			t = next(d, &d.tokens)
 			t.Value = value[i:j]
 			d.addHeader(name, t, compact, joined)
@@ -124,7 +129,8 @@ func (d *decoder) fastAddresses(spec *headerSpec, value string, compact bool) bo
 	m := markOf(d, d.addrs)
 	joined := false
 	for i := 0; ; {
-		if i == len(value) {
+		if i == len(value) || len(d.headers) >= d.maxValues {
+			d.overLimit = d.overLimit || i < len(value)
 			restore(d, &d.addrs, m)
 			return false
 		}
@@ -280,6 +286,10 @@ func (d *decoder) fastParams(value string, i int, list bool) (Params, int, bool)
 		i = skipLWS(value, i)
 		if i == len(value) {
 			break
+		}
+		if len(*pb) >= d.maxParams {
+			d.overLimit = true
+			return nil, 0, false
 		}
 		if c := value[i]; c != ';' {
 			if c == ',' && list {

@@ -17,6 +17,15 @@ type Limits struct {
 	MaxVias int
 	// MaxURILength bounds every URI (default 4096 bytes).
 	MaxURILength int
+	// MaxValues bounds the header values of a message: a field counts one,
+	// and so does each element of a list field such as Via, Route,
+	// Contact, Allow or Supported (default 1024). MaxHeaders alone would
+	// let 64 KB of "Supported: a,a,a..." make 32 000 values, 2.6 MB of
+	// them.
+	MaxValues int
+	// MaxParams bounds the parameters of a message, those of its header
+	// values and of its URIs together (default 1024).
+	MaxParams int
 }
 
 // Defaults of Limits.
@@ -26,6 +35,8 @@ const (
 	DefaultMaxLineLength  = 8192
 	DefaultMaxVias        = 70
 	DefaultMaxURILength   = 4096
+	DefaultMaxValues      = 1024
+	DefaultMaxParams      = 1024
 )
 
 func limitOf(v, def int) int {
@@ -43,3 +54,5 @@ func (l *Limits) maxHeaders() int     { return limitOf(l.MaxHeaders, DefaultMaxH
 func (l *Limits) maxLineLength() int  { return limitOf(l.MaxLineLength, DefaultMaxLineLength) }
 func (l *Limits) maxVias() int        { return limitOf(l.MaxVias, DefaultMaxVias) }
 func (l *Limits) maxURILength() int   { return limitOf(l.MaxURILength, DefaultMaxURILength) }
+func (l *Limits) maxValues() int      { return limitOf(l.MaxValues, DefaultMaxValues) }
+func (l *Limits) maxParams() int      { return limitOf(l.MaxParams, DefaultMaxParams) }

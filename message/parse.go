@@ -168,7 +168,8 @@ func (st *startInfo) set(m *Message, s string, u *URI, pb *[]Param) error {
 // and returns nil if it meets anything it does not read the common way or
 // an error; see fastHeaders.
 func (p *Parser) fastParse(b slots, own []byte, st *startInfo) *Message {
-	d := decoder{lim: &p.Limits, fast: true, request: st.probe.Method != ""}
+	d := decoder{lim: &p.Limits, fast: true, request: st.probe.Method != "",
+		maxValues: p.Limits.maxValues(), maxParams: p.Limits.maxParams()}
 	d.init(b)
 	s := unsafe.String(unsafe.SliceData(own), len(own))
 	m := b.msg
@@ -189,7 +190,8 @@ func (p *Parser) fastParse(b slots, own []byte, st *startInfo) *Message {
 // general parser.
 func (p *Parser) slowParse(b slots, own []byte, st *startInfo) (*Message, error) {
 	var fields fieldEnds
-	d := decoder{lim: &p.Limits, request: st.probe.Method != ""}
+	d := decoder{lim: &p.Limits, request: st.probe.Method != "",
+		maxValues: p.Limits.maxValues(), maxParams: p.Limits.maxParams()}
 	headerEnd, bodyStart := d.scanFields(own, st.eol, &fields)
 	if headerEnd < 0 {
 		return nil, errNoEmptyLine()
@@ -308,7 +310,8 @@ func (d *decoder) fastHeaders(s string, i int) (int, bool) {
 		if n >= maxHeaders || len(value)+j+1-i > maxLine {
 			return 0, false
 		}
-		if d.parseKnown(spec, compact, s[i:j], trimLWS(value), 0) != nil {
+		if d.parseKnown(spec, compact, s[i:j], trimLWS(value), 0) != nil ||
+			len(d.headers) > d.maxValues || len(d.params) > d.maxParams {
 			return 0, false
 		}
 		i = end + 1

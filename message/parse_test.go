@@ -183,6 +183,10 @@ func TestLimits(t *testing.T) {
 	vias := func(n int) string {
 		return "Via: " + strings.TrimSuffix(strings.Repeat("SIP/2.0/UDP h, ", n), ", ") + "\r\n"
 	}
+	list := func(name string, n int) string {
+		return name + ": " + strings.TrimSuffix(strings.Repeat("a, ", n), ", ") + "\r\n"
+	}
+	params := func(n int) string { return "Contact: <sip:a.example>" + strings.Repeat(";p", n) + "\r\n" }
 	tests := []struct {
 		name   string
 		limits Limits
@@ -202,7 +206,7 @@ func TestLimits(t *testing.T) {
 		{"headers default over", Limits{}, start + parseRepeatHeaders(257) + "\r\n", ErrTooManyHeaders, 258, ""},
 		{"headers custom", Limits{MaxHeaders: 2}, start + parseRepeatHeaders(3) + "\r\n", ErrTooManyHeaders, 4, ""},
 		{"headers custom lists", Limits{MaxHeaders: 2}, start + "Allow: A, B, C\r\nSupported: a, b\r\n\r\n", nil, 0, ""},
-		{"headers unlimited", Limits{MaxHeaders: -1}, start + parseRepeatHeaders(2000) + "\r\n", nil, 0, ""},
+		{"headers unlimited", Limits{MaxHeaders: -1, MaxValues: -1}, start + parseRepeatHeaders(2000) + "\r\n", nil, 0, ""},
 		// MaxLineLength: default 8192 bytes, the line end not counted,
 		// folds counted.
 		{"line default at limit", Limits{}, start + "X: " + strings.Repeat("v", 8189) + "\r\n\r\n", nil, 0, ""},
@@ -220,6 +224,18 @@ func TestLimits(t *testing.T) {
 		{"vias default over", Limits{}, start + vias(30) + vias(41) + "\r\n", ErrTooManyVias, 3, "Via"},
 		{"vias custom", Limits{MaxVias: 1}, start + "v: SIP/2.0/UDP a, SIP/2.0/UDP b\r\n\r\n", ErrTooManyVias, 2, "v"},
 		{"vias unlimited", Limits{MaxVias: -1}, start + vias(500) + "\r\n", nil, 0, ""},
+		// MaxValues: default 1024 header values, each list element one.
+		{"values default at limit", Limits{}, start + "X: 1\r\n" + list("Supported", 1023) + "\r\n", nil, 0, ""},
+		{"values default over", Limits{}, start + "X: 1\r\n" + list("Supported", 1024) + "\r\n", ErrTooManyHeaders, 3, "Supported"},
+		{"values over across lines", Limits{}, start + list("k", 600) + list("Allow", 600) + "\r\n", ErrTooManyHeaders, 3, "Allow"},
+		{"values custom", Limits{MaxValues: 2}, start + "Route: <sip:a>, <sip:b>, <sip:c>\r\n\r\n", ErrTooManyHeaders, 2, "Route"},
+		{"values custom, one per field", Limits{MaxValues: 2}, start + "X: 1\r\nY: 2\r\nZ: 3\r\n\r\n", ErrTooManyHeaders, 4, "Z"},
+		{"values unlimited", Limits{MaxValues: -1, MaxLineLength: -1}, start + list("Supported", 5000) + "\r\n", nil, 0, ""},
+		// MaxParams: default 1024 parameters in the whole message.
+		{"params default at limit", Limits{}, start + params(1023) + "\r\n", nil, 0, ""},
+		{"params default over", Limits{}, start + "To: <sip:b.example>;tag=1\r\n" + params(1024) + "\r\n", ErrTooManyParams, 3, "Contact"},
+		{"params custom", Limits{MaxParams: 2}, start + "Via: SIP/2.0/UDP h;branch=z9hG4bK1;rport;x\r\n\r\n", ErrTooManyParams, 2, "Via"},
+		{"params unlimited", Limits{MaxParams: -1}, start + params(3000) + "\r\n", nil, 0, ""},
 		// MaxURILength: default 4096 bytes, in the start line and headers.
 		{"uri default at limit", Limits{}, "OPTIONS " + longURI + " SIP/2.0\r\nTo: <" + longURI + ">\r\n\r\n", nil, 0, ""},
 		{"uri default over", Limits{}, "OPTIONS " + longURI + "a SIP/2.0\r\n\r\n", ErrURITooLong, 1, ""},
@@ -251,6 +267,51 @@ func TestLimits(t *testing.T) {
 	// Parse uses the defaults, like a zero Parser.
 	_, err := Parse([]byte(start + parseRepeatHeaders(257) + "\r\n"))
 	assert.ErrorIs(t, err, ErrTooManyHeaders)
+}
+
+// TestListAmplification: a datagram of short list elements or parameters
+// is refused by Limits.MaxValues or MaxParams before it costs memory in
+// proportion to its elements. Before those limits, each of these was
+// accepted, at 2.5 MB (Route) to 6.2 MB (parameters) for 57–64 KB of
+// input; now the first field past a limit ends the parse, within one line
+// of the limit.
+func TestListAmplification(t *testing.T) {
+	const start = "OPTIONS sip:a.example SIP/2.0\r\n"
+	fill := func(prefix, unit string) []byte {
+		line := prefix + strings.Repeat(unit, (DefaultMaxLineLength-len(prefix))/len(unit)-1) + "\r\n"
+		n := (DefaultMaxMessageSize - len(start) - 2) / len(line)
+		return []byte(start + strings.Repeat(line, n) + "\r\n")
+	}
+	tests := []struct {
+		name string
+		data []byte
+		err  error
+	}{
+		{"Supported: a,a,a", fill("Supported: a", ",a"), ErrTooManyHeaders},
+		{"Route: <sip:a>,<sip:a>", fill("Route: <sip:a>", ",<sip:a>"), ErrTooManyHeaders},
+		{"Contact params", fill("Contact: <sip:a>", ";a"), ErrTooManyParams},
+		{"Via params", fill("Via: SIP/2.0/UDP h", ";a"), ErrTooManyParams},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.LessOrEqual(t, len(tt.data), DefaultMaxMessageSize)
+			_, err := Parse(tt.data)
+			require.ErrorIs(t, err, tt.err)
+			checkParse(t, tt.data) // the same error from the general parser
+			if raceEnabled() {
+				return
+			}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			const n = 10
+			for range n {
+				_, _ = Parse(tt.data)
+			}
+			runtime.ReadMemStats(&after)
+			perParse := (after.TotalAlloc - before.TotalAlloc) / n
+			assert.Less(t, perParse, uint64(1<<20), "bytes allocated to refuse %d bytes", len(tt.data))
+		})
+	}
 }
 
 // TestGarbage: hostile input costs little. A datagram of random bytes is
