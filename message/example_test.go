@@ -66,3 +66,16 @@ func ExampleHeaders_Insert() {
 	// proxy.example.com
 	// a.example.com
 }
+
+// A Parser's Limits bound what hostile input may cost: here a list of three
+// Route values against a bound of two values per message.
+func ExampleLimits() {
+	p := message.Parser{Limits: message.Limits{MaxValues: 2}}
+	_, err := p.Parse([]byte("OPTIONS sip:carol@chicago.example.com SIP/2.0\r\n" +
+		"Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>, <sip:p3.example.com;lr>\r\n\r\n"))
+	fmt.Println(errors.Is(err, message.ErrTooManyHeaders))
+	fmt.Println(err)
+	// Output:
+	// true
+	// sip: too many headers at line 2 (Route): more than 2 header values
+}
