@@ -59,7 +59,9 @@ func newRecord(id string, dest netip.AddrPort, tp uint16, hasData bool, n int) (
 		return nil, false
 	}
 	head := recordHead + alen + len(zone) + len(id)
-	r := make(record, head, head+n)
+	// At least 16 bytes: the runtime packs smaller objects without
+	// pointers together at any address, and txSlot needs an even one.
+	r := make(record, head, max(head+n, 16))
 	le := binary.LittleEndian
 	le.PutUint16(r[4:], uint16(len(id)))
 	le.PutUint16(r[6:], tp)
