@@ -580,12 +580,40 @@ table() {
 	done
 }
 
+# ratios prints, in saturate mode with echo and sipgo both run, echo's CPU
+# per request over sipgo's round by round for each request, and the median:
+# the rounds run the two minutes apart at most, so a round's ratio is less
+# noisy than the ratio of the two medians on a machine whose speed moves.
+ratios() {
+	[ "$mode" = saturate ] || return 0
+	awk '$1 == "saturate" && ($3 == "echo" || $3 == "sipgo") { cpu[$3 " " $4 " " $2] = $11; sc[$4] = 1; r[$2] = 1 }
+		END {
+			for (s in sc) {
+				n = 0; line = ""
+				for (k = 1; k in r; k++) {
+					e = cpu["echo " s " " k]; g = cpu["sipgo " s " " k]
+					if (e == "" || g == "" || g == 0) continue
+					v[++n] = e / g; line = line sprintf(" %.2f", e / g)
+				}
+				if (n == 0) continue
+				for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+				m = (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2)
+				printf "echo/sipgo server CPU per request, %s, round by round:%s; median %.2f\n", toupper(s), line, m
+			}
+		}' "$raw" | sort
+}
+
 tbl=$(table)
+rat=$(ratios)
 {
 	header
 	echo
 	echo "$tbl"
 	echo
+	if [ -n "$rat" ]; then
+		echo "$rat"
+		echo
+	fi
 	echo "Took ${took} s. Raw runs (mode round server request requests answered failed"
 	echo "retransmissions requests/s wall_s cpu_us/request peak_kB idle_kB end_kB p50_ms"
 	echo "p99_ms p99.9_ms sipp_exit udp_drops):"
@@ -597,4 +625,8 @@ header
 echo
 echo "$tbl"
 echo
+if [ -n "$rat" ]; then
+	echo "$rat"
+	echo
+fi
 echo "Took ${took} s; raw runs in $RESULTS"
