@@ -605,7 +605,8 @@ ratios() {
 
 tbl=$(table)
 rat=$(ratios)
-{
+# report prints what both the results file and the terminal get.
+report() {
 	header
 	echo
 	echo "$tbl"
@@ -614,6 +615,9 @@ rat=$(ratios)
 		echo "$rat"
 		echo
 	fi
+}
+{
+	report
 	echo "Took ${took} s. Raw runs (mode round server request requests answered failed"
 	echo "retransmissions requests/s wall_s cpu_us/request peak_kB idle_kB end_kB p50_ms"
 	echo "p99_ms p99.9_ms sipp_exit udp_drops):"
@@ -621,12 +625,5 @@ rat=$(ratios)
 	sed 's/^/    /' "$raw"
 } >"$RESULTS"
 
-header
-echo
-echo "$tbl"
-echo
-if [ -n "$rat" ]; then
-	echo "$rat"
-	echo
-fi
+report
 echo "Took ${took} s; raw runs in $RESULTS"
