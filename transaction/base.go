@@ -125,6 +125,11 @@ type base struct {
 	// parking is the message parkAs sends, kept here rather than
 	// allocated; it does not change once sent.
 	parking park
+	// tp is the number of the transport in the manager's table, which
+	// the record of a parked transaction keeps; tpOK is false when it
+	// has none (a reliable transport, or a full table).
+	tp   uint16
+	tpOK bool
 }
 
 // tx returns b, for the host that runs the machine embedding it.

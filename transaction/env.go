@@ -22,8 +22,6 @@ type env struct {
 	// hook, when set, sees every message a transaction receives before the
 	// transaction handles it. Tests use it to make a transaction panic.
 	hook func(k Key, msg any)
-	// transports numbers the transports of parked records (record.go).
-	transports transportTable
 }
 
 func newEnv(cfg Config) *env {

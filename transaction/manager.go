@@ -122,6 +122,8 @@ type manager struct {
 
 	// awaiting runs timerUnanswered (unanswered.go).
 	awaiting awaitList
+	// transports numbers the transports of parked records (record.go).
+	transports transportTable
 	// queues expire the records of txs, one per
 	// duration, in time since epoch (park.go).
 	queues []*waitQueue
@@ -232,7 +234,7 @@ func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
 	key, id := key.detach()
 	base := base{env: m.env, key: key, id: id, reliable: in.Reliable, transport: in.Transport, source: in.Source, server: true}
 	if req.Method == message.MethodInvite {
-		m.spawn(ctx, id, &serverInvite{base: base, request: req}, 0)
+		m.spawn(ctx, &serverInvite{base: base, request: req}, 0)
 	} else {
 		// RFC 3261 gives Trying and Proceeding no timer; but once the
 		// client's Timer F (64*T1) has fired nobody waits for an answer,
@@ -241,7 +243,7 @@ func (m *manager) request(ctx actor.Context, in *transport.Incoming) {
 		// §17.1.2.2) lets the client's last retransmission arrive while
 		// the transaction still absorbs it: ending at exactly 64*T1 would
 		// make a late one a new request for the core.
-		m.spawn(ctx, id, &serverNonInvite{base: base, request: req}, m.env.timers.TimerF()+m.env.timers.t4())
+		m.spawn(ctx, &serverNonInvite{base: base, request: req}, m.env.timers.TimerF()+m.env.timers.t4())
 	}
 }
 
@@ -261,7 +263,7 @@ func (m *manager) cancel(ctx actor.Context, in *transport.Incoming, key Key) {
 		tx.auto = message.StatusOK
 		tx.cancels = &invite
 	}
-	m.spawn(ctx, id, tx, 0)
+	m.spawn(ctx, tx, 0)
 }
 
 // slot returns the transaction of key in txs, with no allocation.
@@ -346,20 +348,27 @@ func (m *manager) startClient(ctx actor.Context, sc *StartClient) {
 	key, id := key.detach()
 	base := base{env: m.env, key: key, id: id, reliable: sc.Reliable, transport: sc.Transport, host: sc.Host}
 	if sc.Request.Method == message.MethodInvite {
-		m.spawn(ctx, id, &clientInvite{base: base, request: sc.Request, dest: sc.Dest}, 0)
+		m.spawn(ctx, &clientInvite{base: base, request: sc.Request, dest: sc.Dest}, 0)
 	} else {
-		m.spawn(ctx, id, &clientNonInvite{base: base, request: sc.Request, dest: sc.Dest}, 0)
+		m.spawn(ctx, &clientNonInvite{base: base, request: sc.Request, dest: sc.Dest}, 0)
 	}
 }
 
-// spawn starts transaction tx, whose packed key is id, on an idle host, or
-// on a new one, and registers it; with unanswered > 0, the transaction
-// gets timerUnanswered after that long unless it stops running first. id
-// must come from Key.detach: the maps and the registry keep it for as long
-// as the transaction lasts, wait states included, and the request's memory
-// must not stay with it.
-func (m *manager) spawn(ctx actor.Context, id string, tx txActor, unanswered time.Duration) {
-	key := unpackKey(id)
+// spawn starts transaction tx on an idle host, or on a new one, and
+// registers it; with unanswered > 0, the transaction gets timerUnanswered
+// after that long unless it stops running first. Its key and id must come
+// from Key.detach: the maps and the registry keep them for as long as the
+// transaction lasts, wait states included, and the request's memory must
+// not stay with them.
+func (m *manager) spawn(ctx actor.Context, tx txActor, unanswered time.Duration) {
+	b := tx.tx()
+	key, id := b.key, b.id
+	if !b.reliable && b.transport != nil {
+		// Numbered here, on the manager's goroutine, so that the table
+		// needs no lock: only a transaction on an unreliable transport
+		// is ever parked with data to send again.
+		b.tp, b.tpOK = m.transports.index(b.transport)
+	}
 	var pid *actor.PID
 	if n := len(m.idle); n > 0 {
 		pid = m.idle[n-1]
@@ -383,7 +392,7 @@ func (m *manager) spawn(ctx actor.Context, id string, tx txActor, unanswered tim
 		}
 		m.env.reg.PutTransaction(key, pid)
 	}
-	tx.tx().gen = m.gen
+	b.gen = m.gen
 	ctx.Send(pid, tx)
 	if m.draining {
 		// A client transaction started during the drain is waited for.

@@ -87,11 +87,10 @@ func (b *base) parkAs(ctx actor.Context, d time.Duration, msg *message.Message, 
 	}
 	tp, n := uint16(noTransport), 0
 	if msg != nil {
-		var ok bool
-		if tp, ok = b.env.transports.index(b.transport); !ok {
+		if !b.tpOK {
 			return nil, false
 		}
-		n = msg.Len()
+		tp, n = b.tp, msg.Len()
 	}
 	rec, ok := newRecord(b.id, dest, tp, msg != nil, n)
 	if !ok {
@@ -264,7 +263,7 @@ func (m *manager) retransmitted(ctx actor.Context, p *byte, msg *message.Message
 	if data == nil || (msg.IsResponse() && msg.StatusCode < 300) {
 		return
 	}
-	ctx.Send(m.env.transports.pid(rec.transport()), &transport.Datagram{Data: data, Dest: rec.dest()})
+	ctx.Send(m.transports.pid(rec.transport()), &transport.Datagram{Data: data, Dest: rec.dest()})
 }
 
 // respond discards a response the core sent for a transaction that already

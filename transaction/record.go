@@ -3,7 +3,6 @@ package transaction
 import (
 	"encoding/binary"
 	"net/netip"
-	"sync"
 	"unsafe"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -147,20 +146,18 @@ func (r record) dest() netip.AddrPort {
 	return netip.AddrPortFrom(a, binary.LittleEndian.Uint16(r[12:]))
 }
 
-// transportTable numbers the transports of records. It is shared by a
-// manager and its transactions, which build their records on their own
-// goroutines; a stack has a handful of UDP transports, so a slice searched
-// under a lock serves.
+// transportTable numbers the transports of records. It belongs to the
+// manager: transactions get their number when they start. A stack has a
+// handful of UDP transports, so a slice searched serves; one that stops
+// keeps its number (the table is bounded at noTransport entries, past
+// which transactions wait as actors).
 type transportTable struct {
-	mu   sync.Mutex
 	pids []*actor.PID
 }
 
 // index returns the number of pid, adding it if it is new; ok is false
 // when the table is full.
 func (t *transportTable) index(pid *actor.PID) (uint16, bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	for i, p := range t.pids {
 		if p == pid || p.Equal(pid) {
 			return uint16(i), true
@@ -174,8 +171,4 @@ func (t *transportTable) index(pid *actor.PID) (uint16, bool) {
 }
 
 // pid returns transport i.
-func (t *transportTable) pid(i uint16) *actor.PID {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.pids[i]
-}
+func (t *transportTable) pid(i uint16) *actor.PID { return t.pids[i] }
