@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
-	"golang.org/x/net/ipv4"
 
 	"github.com/sippet-go/sippet/message"
 	"github.com/sippet-go/sippet/registry"
@@ -185,7 +184,7 @@ func (u *udpTransport) start(c actor.Context) {
 	}
 	u.local = conn.LocalAddr().(*net.UDPAddr).AddrPort()
 	u.local = netip.AddrPortFrom(u.local.Addr().Unmap(), u.local.Port())
-	u.writer = newBatchConn(conn, u.local)
+	u.writer = newBatchConn(conn)
 	u.host = u.cfg.Host
 	if u.host == "" {
 		u.host = hostOf(u.local.Addr())
@@ -388,14 +387,14 @@ type udpReader struct {
 // one call takes them all.
 func (r *udpReader) run(done chan<- struct{}) {
 	defer close(done)
-	rd := newBatchConn(r.conn, r.local)
-	msgs := make([]ipv4.Message, readBatch)
-	for i := range msgs {
-		msgs[i].Buffers = [][]byte{make([]byte, maxDatagram)}
+	rd := newBatchConn(r.conn)
+	ps := make([]packet, readBatch)
+	for i := range ps {
+		ps[i].buf = make([]byte, maxDatagram)
 	}
 	var out []byte // reused for stateless responses
 	for {
-		n, err := rd.ReadBatch(msgs, 0)
+		n, err := rd.readBatch(ps)
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) {
 				return
@@ -405,17 +404,14 @@ func (r *udpReader) run(done chan<- struct{}) {
 			r.log.Debug("sip: UDP read failed", "local", r.local, "error", err)
 			continue
 		}
-		for i := range msgs[:n] {
-			m := &msgs[i]
-			ua, ok := m.Addr.(*net.UDPAddr)
-			if !ok {
+		for i := range ps[:n] {
+			p := &ps[i]
+			if !p.addr.IsValid() {
 				continue
 			}
 			r.stats.Received.Add(1)
-			src := ua.AddrPort()
-			src = netip.AddrPortFrom(src.Addr().Unmap(), src.Port())
-			out = r.handle(m.Buffers[0][:m.N], src, out[:0])
-			m.Addr = nil
+			src := netip.AddrPortFrom(p.addr.Addr().Unmap(), p.addr.Port())
+			out = r.handle(p.buf[:p.n], src, out[:0])
 		}
 	}
 }

@@ -6,20 +6,18 @@ import (
 	"net/netip"
 
 	"github.com/asynkron/protoactor-go/actor"
-	"golang.org/x/net/ipv4"
-	"golang.org/x/net/ipv6"
 
 	"github.com/sippet-go/sippet/message"
 )
 
 // The UDP transport writes the datagrams that wait in its mailbox together,
-// with one sendmmsg(2) where the system has it (golang.org/x/net falls back
-// to one write each elsewhere). On loopback and in virtual machines a write
-// costs mostly its system call and the wake-up of the reader on the other
-// side, which a batch pays once. The actor batches without a timer: the
-// first datagram of a batch sends the actor a flushBatch, which queues
-// behind whatever else is in the mailbox, so the batch ends when the
-// mailbox has been read, or at maxBatch datagrams.
+// with one sendmmsg(2) on Linux (udp_mmsg_linux.go; one write each
+// elsewhere). On loopback and in virtual machines a write costs mostly its
+// system call and the wake-up of the reader on the other side, which a
+// batch pays once. The actor batches without a timer: the first datagram of
+// a batch sends the actor a flushBatch, which queues behind whatever else
+// is in the mailbox, so the batch ends when the mailbox has been read, or
+// at maxBatch datagrams.
 
 // maxBatch bounds the datagrams written by one call.
 const maxBatch = 64
@@ -29,24 +27,53 @@ type flushBatch struct{}
 
 var flushBatchMsg = &flushBatch{}
 
-// batchConn is what the transport needs of ipv4.PacketConn and
-// ipv6.PacketConn.
+// A packet is one datagram of a batched read or write.
+type packet struct {
+	// buf is the datagram to write, or the buffer to read into.
+	buf []byte
+	// n is the length of the datagram read.
+	n int
+	// addr is the source of a datagram read, the destination of one to
+	// write.
+	addr netip.AddrPort
+}
+
+// batchConn reads and writes datagrams in batches, for one goroutine.
 type batchConn interface {
-	ReadBatch(ms []ipv4.Message, flags int) (int, error)
-	WriteBatch(ms []ipv4.Message, flags int) (int, error)
+	// readBatch waits for at least one datagram and reads up to len(ps).
+	readBatch(ps []packet) (int, error)
+	// writeBatch writes the datagrams in order and returns how many were
+	// written; with an error, the error is that of ps[n].
+	writeBatch(ps []packet) (int, error)
 }
 
 // readBatch bounds the datagrams the reader takes per call; each needs a
 // buffer of the largest datagram.
 const readBatch = 8
 
-// newBatchConn wraps conn for batched reads and writes, by its address
-// family.
-func newBatchConn(conn *net.UDPConn, local netip.AddrPort) batchConn {
-	if local.Addr().Is4() {
-		return ipv4.NewPacketConn(conn)
+// loopConn is a batchConn that makes one system call per datagram, where
+// the system has no batched calls.
+type loopConn struct{ conn *net.UDPConn }
+
+func (c *loopConn) readBatch(ps []packet) (int, error) {
+	if len(ps) == 0 {
+		return 0, nil
 	}
-	return ipv6.NewPacketConn(conn)
+	n, addr, err := c.conn.ReadFromUDPAddrPort(ps[0].buf)
+	if err != nil {
+		return 0, err
+	}
+	ps[0].n, ps[0].addr = n, addr
+	return 1, nil
+}
+
+func (c *loopConn) writeBatch(ps []packet) (int, error) {
+	for i := range ps {
+		if _, err := c.conn.WriteToUDPAddrPort(ps[i].buf, ps[i].addr); err != nil {
+			return i, err
+		}
+	}
+	return len(ps), nil
 }
 
 // pending is a datagram waiting in a batch: the message it holds and who
@@ -63,16 +90,12 @@ type pending struct {
 
 // batch is the transport's batch of datagrams.
 type batch struct {
-	items []pending
-	msgs  []ipv4.Message
-	bufs  [][]byte
+	items   []pending
+	packets []packet
 	// wbuf holds the datagrams serialized for this batch.
 	wbuf []byte
 	// flushing is set once a flushBatch is on its way.
 	flushing bool
-	// addrs caches the net.Addr of recent destinations: sendmmsg needs
-	// one per datagram, and a server mostly answers the same peers.
-	addrs map[netip.AddrPort]*net.UDPAddr
 }
 
 // enqueue adds a datagram to the batch, writing the batch when it is full.
@@ -125,45 +148,25 @@ func (u *udpTransport) flush() {
 		}
 		return
 	}
-	if b.addrs == nil || len(b.addrs) > 1024 {
-		b.addrs = make(map[netip.AddrPort]*net.UDPAddr)
-	}
-	b.msgs = b.msgs[:0]
-	b.bufs = b.bufs[:0]
-	sent := b.items[:0] // the items in msgs, in the same order
+	b.packets = b.packets[:0]
 	for _, p := range b.items {
 		data := p.data
 		if data == nil {
 			data = b.wbuf[p.from:p.to]
 		}
-		if !u.local.Addr().Is4() && p.dest.Addr().Unmap().Is4() {
-			// x/net writes an IPv4 socket address, which only Linux
-			// takes on an IPv6 (dual-stack) socket: the net package
-			// maps the address instead.
-			u.write(p.replyTo, p.message, data, p.dest)
-			continue
-		}
-		sent = append(sent, p)
-		addr := b.addrs[p.dest]
-		if addr == nil {
-			addr = net.UDPAddrFromAddrPort(p.dest)
-			b.addrs[p.dest] = addr
-		}
-		b.bufs = append(b.bufs, data)
-		b.msgs = append(b.msgs, ipv4.Message{Buffers: b.bufs[len(b.bufs)-1:], Addr: addr})
+		b.packets = append(b.packets, packet{buf: data, addr: p.dest})
 	}
-	for i := 0; i < len(b.msgs); {
-		n, err := u.writer.WriteBatch(b.msgs[i:], 0)
+	for i := 0; i < len(b.packets); {
+		n, err := u.writer.writeBatch(b.packets[i:])
 		u.stats.Sent.Add(uint64(max(n, 0)))
 		i += max(n, 0)
 		if err != nil {
 			// The datagram at i failed; go on with the next.
-			if i < len(sent) {
-				u.fail(sent[i].replyTo, sent[i].message, err)
+			if i < len(b.items) {
+				u.fail(b.items[i].replyTo, b.items[i].message, err)
 			}
 			i++
 		}
 	}
-	clear(b.msgs)
-	clear(b.bufs)
+	clear(b.packets)
 }
