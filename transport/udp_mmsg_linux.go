@@ -112,35 +112,36 @@ func (c *mmsgConn) release() {
 }
 
 func (c *mmsgConn) readBatch(ps []packet) (int, error) {
-	if len(ps) == 0 {
-		return 0, nil
-	}
-	c.prepare(ps, false)
-	defer c.release()
-	if err := c.rc.Read(c.readFn); err != nil {
-		return 0, err
-	}
-	if c.errno != 0 {
-		return 0, os.NewSyscallError("recvmmsg", c.errno)
-	}
-	for i := range ps[:c.n] {
+	n, err := c.batch(ps, false)
+	for i := range ps[:n] {
 		ps[i].n = int(c.hdrs[i].len)
 		ps[i].addr = c.addrPort(&c.names[i])
 	}
-	return c.n, nil
+	return n, err
 }
 
-func (c *mmsgConn) writeBatch(ps []packet) (int, error) {
+func (c *mmsgConn) writeBatch(ps []packet) (int, error) { return c.batch(ps, true) }
+
+// batch makes one recvmmsg, or one sendmmsg when out is set, on ps.
+func (c *mmsgConn) batch(ps []packet, out bool) (int, error) {
 	if len(ps) == 0 {
 		return 0, nil
 	}
-	c.prepare(ps, true)
+	c.prepare(ps, out)
 	defer c.release()
-	if err := c.rc.Write(c.writeFn); err != nil {
+	var err error
+	op := "recvmmsg"
+	if out {
+		op = "sendmmsg"
+		err = c.rc.Write(c.writeFn)
+	} else {
+		err = c.rc.Read(c.readFn)
+	}
+	if err != nil {
 		return 0, err
 	}
 	if c.errno != 0 {
-		return 0, os.NewSyscallError("sendmmsg", c.errno)
+		return 0, os.NewSyscallError(op, c.errno)
 	}
 	return c.n, nil
 }
