@@ -121,6 +121,22 @@ func benchSerialize(b *testing.B, file string) {
 }
 
 // BenchmarkParseVia parses one Via value on its own.
+// BenchmarkAppendINVITE writes the INVITE into a buffer reused from one
+// iteration to the next: Bytes without its allocation.
+func BenchmarkAppendINVITE(b *testing.B) {
+	data := readBenchMessage(b, "invite.sip")
+	m, err := message.Parse(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	buf := make([]byte, 0, 2*len(data))
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		buf = m.Append(buf[:0])
+	}
+}
+
 func BenchmarkParseVia(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(benchVia)))
