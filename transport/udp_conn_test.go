@@ -172,3 +172,29 @@ func TestBatchConnAllocations(t *testing.T) {
 	})
 	assert.Zero(t, allocs)
 }
+
+// A datagram to a loopback port nobody listens on draws an ICMP port
+// unreachable. The kernel may report it on the socket as an error of a
+// later read or write; either way it concerns that datagram only, and the
+// transport goes on receiving and sending.
+func TestUDPUnreachablePeer(t *testing.T) {
+	for _, ip := range loopbacks {
+		t.Run(ip, func(t *testing.T) {
+			skipWithoutLoopback(t, ip)
+			sys := newSystem(t)
+			tr := startUDP(t, sys, ip, nil)
+			gone := newPeer(t, ip)
+			require.NoError(t, gone.conn.Close())
+			p := newPeer(t, ip)
+			for range 3 {
+				req := parse(t, datagram(options, gone))
+				sys.Root.Send(tr.pid, &Outgoing{Message: req, Dest: gone.addr})
+			}
+			p.send(tr.entry.Local, datagram(options, p))
+			in := recv(t, tr.events).(*Incoming)
+			assert.Equal(t, p.addr, in.Source)
+			sys.Root.Send(tr.pid, &Outgoing{Message: parse(t, datagram(options, p)), Dest: p.addr})
+			assert.Contains(t, p.read(), "OPTIONS")
+		})
+	}
+}
