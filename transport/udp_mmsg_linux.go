@@ -22,13 +22,15 @@ import (
 // answers EAGAIN. Neither call can wait for the network. What it costs
 // instead is its run time, and that is where the scheduler hurts: a
 // sendmmsg of a batch on loopback delivers each datagram to its reader
-// before returning, which takes 100 µs and more, and a goroutine that spends
-// over 20 µs in a system call made the ordinary way loses its P to another
-// thread, then has to get one back. On a 2-core machine under load that
-// hand-off and the thread wake-ups behind it cost a fifth of the server's
-// CPU (bench/load, BENCHMARKS.md). A raw call keeps the P; a garbage
-// collection that stops the world waits for the call to end, which is
-// bounded by the batch.
+// before returning, which takes 100 µs and more. A goroutine that the
+// runtime's monitor finds in a system call made the ordinary way on two of
+// its ticks (20 µs apart under load) loses its P to another thread when
+// there is other work, and must get one back when the call returns. On a
+// 2-core machine under load that hand-off and the thread wake-ups behind it
+// cost a fifth of the server's CPU (bench/load/ab.sh, BENCHMARKS.md). A raw
+// call keeps the P; a garbage collection that stops the world waits for the
+// call to end, which the batch bounds (maxBatch datagrams out, readBatch
+// in).
 
 // newBatchConn returns the batched reads and writes of conn, for one
 // goroutine.
