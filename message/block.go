@@ -13,14 +13,17 @@ import (
 //
 // Every slot costs bytes on every parse, and on a small machine the garbage
 // collector's work follows the bytes allocated (a 6 KB block parsed 50%
-// slower than a 3 KB one in BenchmarkParseINVITE). So there are two
+// slower than a 3 KB one in BenchmarkParseINVITE). So there are three
 // layouts. block holds what an INVITE or a REGISTER from a user agent needs
 // (one Via; From, To and Contact; Allow and Supported): 2608 bytes.
 // smallBlock holds what a short request without lists needs, such as an
 // OPTIONS, a BYE or a REGISTER, in 1808 bytes: a server answering those
-// allocates 768 or 1152 bytes less per message. The first spill chunk holds two values, so a
-// message one value larger than its layout pays for a few hundred bytes
-// more, not for a second block.
+// allocates 768 or 1152 bytes less per message. largeBlock, 3752 bytes,
+// holds what a message through proxies needs (three Vias, six addresses),
+// in the room that the larger size classes would otherwise leave unused.
+// The first spill chunk holds two values, so a message one value larger
+// than its layout pays for a few hundred bytes more, not for a second
+// block.
 type block struct {
 	msg     Message
 	uri     URI
@@ -52,6 +55,27 @@ type smallBlock struct {
 	cseq    [1]CSeq
 }
 
+// largeBlock is the layout of a message too long for block3456 that still
+// leaves the larger size classes room for more slots: most such messages
+// came through proxies, with a Via and a Record-Route value per hop (a 200
+// OK through two proxies needs three Vias, five addresses and twelve
+// parameters, and spilled three chunks out of block). It takes the room
+// that block4864 would leave unused under a message of up to 1104 bytes.
+type largeBlock struct {
+	msg     Message
+	uri     URI
+	headers [24]Header
+	params  [14]Param
+	vias    [3]Via
+	addrs   [6]Address
+	numbers [3]Number
+	texts   [2]Text
+	raws    [1]Raw
+	tokens  [11]Token
+	media   [1]MediaType
+	cseq    [1]CSeq
+}
+
 // slots are a block's parts, whatever its layout, as the decoder fills them.
 type slots struct {
 	base    unsafe.Pointer // the block, size bytes long
@@ -71,6 +95,12 @@ type slots struct {
 }
 
 func (b *block) slots() slots {
+	return slots{unsafe.Pointer(b), unsafe.Sizeof(*b), &b.msg, &b.uri,
+		b.headers[:], b.params[:], b.vias[:], b.addrs[:], b.numbers[:], b.texts[:],
+		b.raws[:], b.tokens[:], b.media[:], b.cseq[:]}
+}
+
+func (b *largeBlock) slots() slots {
 	return slots{unsafe.Pointer(b), unsafe.Sizeof(*b), &b.msg, &b.uri,
 		b.headers[:], b.params[:], b.vias[:], b.addrs[:], b.numbers[:], b.texts[:],
 		b.raws[:], b.tokens[:], b.media[:], b.cseq[:]}
@@ -103,6 +133,7 @@ func (s *slots) reset() {
 const (
 	blockSize      = int(unsafe.Sizeof(block{}))
 	smallBlockSize = int(unsafe.Sizeof(smallBlock{}))
+	largeBlockSize = int(unsafe.Sizeof(largeBlock{}))
 )
 
 // mallocHeader is the word the runtime puts before an object that has
@@ -143,6 +174,18 @@ type (
 		block
 		buf [9472 - mallocHeader - blockSize]byte
 	}
+	large4864 struct {
+		largeBlock
+		buf [4864 - mallocHeader - largeBlockSize]byte
+	}
+	large6912 struct {
+		largeBlock
+		buf [6912 - mallocHeader - largeBlockSize]byte
+	}
+	large9472 struct {
+		largeBlock
+		buf [9472 - mallocHeader - largeBlockSize]byte
+	}
 )
 
 // Limits of smallMessage: the largest message that small3072 holds, and the
@@ -173,15 +216,26 @@ func newBlock(n int, small bool) (slots, []byte) {
 			return b.slots(), b.buf[:n:n]
 		}
 	}
+	// Past block3456, each size class takes the large layout when the
+	// message leaves it the room, the usual one otherwise.
 	switch {
 	case n <= len(block3456{}.buf):
 		b := new(block3456)
 		return b.slots(), b.buf[:n:n]
+	case n <= len(large4864{}.buf):
+		b := new(large4864)
+		return b.slots(), b.buf[:n:n]
 	case n <= len(block4864{}.buf):
 		b := new(block4864)
 		return b.slots(), b.buf[:n:n]
+	case n <= len(large6912{}.buf):
+		b := new(large6912)
+		return b.slots(), b.buf[:n:n]
 	case n <= len(block6912{}.buf):
 		b := new(block6912)
+		return b.slots(), b.buf[:n:n]
+	case n <= len(large9472{}.buf):
+		b := new(large9472)
 		return b.slots(), b.buf[:n:n]
 	case n <= len(block9472{}.buf):
 		b := new(block9472)

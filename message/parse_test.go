@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -475,6 +476,100 @@ func TestParseSmallLayout(t *testing.T) {
 	z, _ := vias[1].Params.Get("z")
 	assert.Equal(t, "3", z)
 	assert.Len(t, m.Headers, 12)
+}
+
+var contentLengthLine = regexp.MustCompile(`Content-Length: \d+`)
+
+// TestParseLargeLayout: a message too long for the usual block gets the
+// large layout when its size class has the room (block.go), so that a
+// response through two proxies (three Vias, a Record-Route of two values,
+// twelve parameters) is one allocation of 4864 bytes where it spilled
+// three chunks; a longer message of the same class keeps the usual layout
+// and its buffer; and a message with more values than the large layout
+// holds spills and parses as with any other layout (checkParse).
+func TestParseLargeLayout(t *testing.T) {
+	ok, err := os.ReadFile("testdata/bench/ok.sip")
+	require.NoError(t, err)
+	require.Greater(t, len(ok), len(block3456{}.buf))
+	require.LessOrEqual(t, len(ok), len(large4864{}.buf))
+	checkParse(t, ok)
+	bytesPerParse := func(data []byte) uint64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		const n = 1000
+		for range n {
+			_, _ = Parse(data)
+		}
+		runtime.ReadMemStats(&after)
+		return (after.TotalAlloc - before.TotalAlloc) / n
+	}
+	// What else the process allocates meanwhile adds a few bytes to the
+	// average; the size classes around are more than 1 KB apart.
+	const noise = 256
+	if !raceEnabled() {
+		assert.Equal(t, 1.0, testing.AllocsPerRun(50, func() { _, _ = Parse(ok) }))
+		assert.Less(t, bytesPerParse(ok), uint64(4864+noise), "bytes per parse")
+	}
+
+	// Around the limits of each layout, an INVITE (whose values the usual
+	// layout holds) with a body that makes it size bytes long: one
+	// allocation of the class that size needs, whichever layout it takes.
+	invite, err := os.ReadFile("testdata/bench/invite.sip")
+	require.NoError(t, err)
+	head, _, _ := bytes.Cut(invite, []byte("\r\n\r\n"))
+	sized := func(size int) []byte {
+		n := size - len(head) - 4
+		for range 2 { // the length's digits count too
+			h := contentLengthLine.ReplaceAll(head, []byte("Content-Length: "+strconv.Itoa(n)))
+			n = size - len(h) - 4
+		}
+		h := contentLengthLine.ReplaceAll(head, []byte("Content-Length: "+strconv.Itoa(n)))
+		body := bytes.Repeat([]byte("a=x\r\n"), n/5+1)[:n]
+		return append(append(h, "\r\n\r\n"...), body...)
+	}
+	for _, tc := range []struct {
+		size, class int
+	}{
+		{len(block3456{}.buf), 3456},
+		{len(block3456{}.buf) + 1, 4864},
+		{len(large4864{}.buf), 4864},
+		{len(large4864{}.buf) + 1, 4864},
+		{len(block4864{}.buf), 4864},
+		{len(block4864{}.buf) + 1, 6912},
+		{len(large6912{}.buf) + 1, 6912},
+		{len(block6912{}.buf) + 1, 9472},
+	} {
+		data := sized(tc.size)
+		require.Len(t, data, tc.size)
+		checkParse(t, data)
+		if !raceEnabled() {
+			assert.Equal(t, 1.0, testing.AllocsPerRun(20, func() { _, _ = Parse(data) }), "%d bytes", tc.size)
+			assert.Less(t, bytesPerParse(data), uint64(tc.class+noise), "%d bytes", tc.size)
+		}
+	}
+
+	// More Vias, addresses and parameters than the large layout holds.
+	var crowded []byte
+	crowded = append(crowded, "SIP/2.0 200 OK\r\n"...)
+	for i := range 6 {
+		crowded = fmt.Appendf(crowded, "Via: SIP/2.0/UDP p%d.example.com;branch=z9hG4bK%d;received=192.0.2.%d;rport=5060\r\n", i, i, i)
+	}
+	crowded = append(crowded, "Record-Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>, <sip:p3.example.com;lr>, <sip:p4.example.com;lr>\r\n"...)
+	crowded = append(crowded, "To: <sip:b@example.com>;tag=1\r\nFrom: <sip:a@example.com>;tag=2\r\nContact: <sip:b@192.0.2.9>\r\n"...)
+	crowded = append(crowded, "Call-ID: 1@a\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n"...)
+	crowded = append(crowded, "Server: "+strings.Repeat("sippet ", 40)+"\r\n\r\n"...)
+	require.Greater(t, len(crowded), len(block3456{}.buf))
+	require.LessOrEqual(t, len(crowded), len(large4864{}.buf))
+	checkParse(t, crowded)
+	m, err := Parse(crowded)
+	require.NoError(t, err)
+	var vias []*Via
+	for v := range m.Vias() {
+		vias = append(vias, v)
+	}
+	require.Len(t, vias, 6)
+	assert.Equal(t, "192.0.2.5", vias[5].Received())
+	assert.Equal(t, 4, m.Headers.Count(HeaderRecordRoute))
 }
 
 // TestParseTopViaRoom: the top Via of a request has room for the received
