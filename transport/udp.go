@@ -382,13 +382,13 @@ type udpReader struct {
 
 // run reads datagrams until the socket is closed, then closes done.
 //
-// It reads up to readBatch datagrams per system call (recvmmsg(2) where
+// It reads up to maxReadBatch datagrams per system call (recvmmsg(2) where
 // the system has it): under load the datagrams queue in the socket, and
 // one call takes them all.
 func (r *udpReader) run(done chan<- struct{}) {
 	defer close(done)
 	rd := newBatchConn(r.conn)
-	ps := make([]packet, readBatch)
+	ps := make([]packet, maxReadBatch)
 	for i := range ps {
 		ps[i].buf = make([]byte, maxDatagram)
 	}

@@ -47,9 +47,9 @@ type batchConn interface {
 	writeBatch(ps []packet) (int, error)
 }
 
-// readBatch bounds the datagrams the reader takes per call; each needs a
+// maxReadBatch bounds the datagrams the reader takes per call; each needs a
 // buffer of the largest datagram.
-const readBatch = 8
+const maxReadBatch = 8
 
 // loopConn is a batchConn that makes one system call per datagram, where
 // the system has no batched calls.

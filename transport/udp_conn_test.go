@@ -58,7 +58,7 @@ func TestBatchConnRoundTrip(t *testing.T) {
 				c := listenLoopback(t, tc.network, tc.addr)
 				peers := []*peer{newPeer(t, tc.peer), newPeer(t, tc.peer)}
 				w := impl.open(c)
-				ps := make([]packet, 2*readBatch)
+				ps := make([]packet, 2*maxReadBatch)
 				for i := range ps {
 					ps[i] = packet{buf: []byte("datagram " + strconv.Itoa(i)), addr: peers[i%2].addr}
 				}
@@ -80,7 +80,7 @@ func TestBatchConnRoundTrip(t *testing.T) {
 				for i := range 3 {
 					peers[i%2].send(netip.AddrPortFrom(netip.MustParseAddr(tc.peer), port), "reply "+strconv.Itoa(i))
 				}
-				in := make([]packet, readBatch)
+				in := make([]packet, maxReadBatch)
 				for i := range in {
 					in[i].buf = make([]byte, maxDatagram)
 				}

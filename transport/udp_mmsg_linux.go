@@ -29,7 +29,7 @@ import (
 // 2-core machine under load that hand-off and the thread wake-ups behind it
 // cost a fifth of the server's CPU (bench/load/ab.sh, BENCHMARKS.md). A raw
 // call keeps the P; a garbage collection that stops the world waits for the
-// call to end, which the batch bounds (maxBatch datagrams out, readBatch
+// call to end, which the batch bounds (maxBatch datagrams out, maxReadBatch
 // in).
 
 // newBatchConn returns the batched reads and writes of conn, for one
