@@ -137,6 +137,20 @@ func BenchmarkAppendINVITE(b *testing.B) {
 	}
 }
 
+func BenchmarkCloneINVITE(b *testing.B) { benchClone(b, "invite.sip") }
+func BenchmarkClone200OK(b *testing.B)  { benchClone(b, "ok.sip") }
+
+func benchClone(b *testing.B, file string) {
+	m, err := message.Parse(readBenchMessage(b, file))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = m.Clone()
+	}
+}
+
 func BenchmarkParseVia(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(benchVia)))

@@ -158,6 +158,10 @@ type (
 		smallBlock
 		buf [3072 - mallocHeader - smallBlockSize]byte
 	}
+	block3072 struct {
+		block
+		buf [3072 - mallocHeader - blockSize]byte
+	}
 	block3456 struct {
 		block
 		buf [3456 - mallocHeader - blockSize]byte
@@ -219,6 +223,9 @@ func newBlock(n int, small bool) (slots, []byte) {
 	// Past block3456, each size class takes the large layout when the
 	// message leaves it the room, the usual one otherwise.
 	switch {
+	case n <= len(block3072{}.buf):
+		b := new(block3072)
+		return b.slots(), b.buf[:n:n]
 	case n <= len(block3456{}.buf):
 		b := new(block3456)
 		return b.slots(), b.buf[:n:n]

@@ -143,16 +143,3 @@ func typed[T Value](hs Headers, name string) iter.Seq[T] {
 		}
 	}
 }
-
-// Clone returns a deep copy of m that shares nothing mutable with it.
-func (m *Message) Clone() *Message {
-	c := *m
-	if m.RequestURI != nil {
-		c.RequestURI = m.RequestURI.Clone()
-	}
-	c.Headers = m.Headers.Clone()
-	if m.Body != nil {
-		c.Body = append([]byte(nil), m.Body...)
-	}
-	return &c
-}

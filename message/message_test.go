@@ -1,6 +1,9 @@
 package message
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -269,10 +272,96 @@ func TestClone(t *testing.T) {
 	c.Method = MethodBye
 	assert.Equal(t, want, m.String())
 
+	// A typed nil value is copied as it is.
+	var nilVia *Via
+	withNil := &Message{StatusCode: 200, Headers: Headers{{Name: HeaderVia, Value: nilVia}}}
+	assert.Equal(t, withNil, withNil.Clone())
+
 	var nilHeaders Headers
 	assert.Nil(t, nilHeaders.Clone())
 	assert.Nil(t, (&Message{StatusCode: 200}).Clone().Body)
 	assert.Nil(t, (&Message{StatusCode: 200}).Clone().RequestURI)
 	empty := Headers{{Name: HeaderSupported}}
 	assert.Equal(t, empty, empty.Clone())
+}
+
+// TestCloneBlock: a clone is one allocation of a block layout (clone.go)
+// when its values fit one, and whatever layout it takes, it equals its
+// original and shares nothing that can change: every value of the clone is
+// changed, and the original still writes the same bytes.
+func TestCloneBlock(t *testing.T) {
+	var inputs [][]byte
+	for _, name := range []string{"invite.sip", "register.sip", "ok.sip"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "bench", name))
+		require.NoError(t, err)
+		inputs = append(inputs, data)
+	}
+	inputs = append(inputs, []byte(msgRequest))
+	// More values of each kind than the large layout holds, and values
+	// that no layout holds (Authorization, Warning, Date).
+	var crowded strings.Builder
+	crowded.WriteString("INVITE sip:b@example.com;transport=tcp?subject=x SIP/2.0\r\n")
+	for i := range 5 {
+		fmt.Fprintf(&crowded, "Via: SIP/2.0/UDP p%d.example.com;branch=z9hG4bK%d;rport\r\n", i, i)
+	}
+	for i := range 8 {
+		fmt.Fprintf(&crowded, "Route: <sip:p%d.example.com;lr>\r\n", i)
+	}
+	crowded.WriteString("To: <sip:b@example.com>\r\nFrom: <sip:a@example.com>;tag=1\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\n" +
+		"Max-Forwards: 70\r\nExpires: 5\r\nMin-Expires: 5\r\nContent-Length: 0\r\nSubject: s\r\nOrganization: o\r\nServer: x\r\n" +
+		"Supported: a, b, c, d, e, f, g, h, i, j, k, l\r\nAccept: application/sdp, text/plain\r\nX-A: 1\r\nX-B: 2\r\n" +
+		"Authorization: Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"sip:b@example.com\", response=\"0123456789abcdef0123456789abcdef\"\r\n" +
+		"Warning: 399 example.com \"x\"\r\nDate: Sat, 13 Nov 2010 23:29:00 GMT\r\n\r\n")
+	inputs = append(inputs, []byte(crowded.String()))
+
+	for i, data := range inputs {
+		m, err := Parse(data)
+		require.NoError(t, err, i)
+		want := m.String()
+		c := m.Clone()
+		require.Empty(t, messageDiff(m, c), i)
+		if i < 3 && !raceEnabled() { // the benchmark messages; msgRequest has more addresses than any layout
+			assert.Equal(t, 1.0, testing.AllocsPerRun(20, func() { _ = m.Clone() }), "input %d", i)
+		}
+		if c.RequestURI != nil {
+			c.RequestURI.Params.Set("x", "1")
+			c.RequestURI.Host = "changed.example.com"
+			if len(c.RequestURI.Params) > 0 {
+				c.RequestURI.Params[0].Value = "changed"
+			}
+		}
+		for j := range c.Headers {
+			switch v := c.Headers[j].Value.(type) {
+			case *Via:
+				v.Host = "changed.example.com"
+				v.Params[0].Value = "changed"
+				v.Params.Set("received", "192.0.2.9")
+			case *Address:
+				v.URI.User = "changed"
+				v.URI.Params.Set("x", "1")
+				v.Params.Set("tag", "changed")
+			case *Token:
+				v.Value = "changed"
+				v.Params.Set("q", "1")
+			case *MediaType:
+				v.Subtype = "changed"
+			case *Number:
+				v.Value++
+			case *Text:
+				v.Value = "changed"
+			case *Raw:
+				v.Value = "changed"
+			case *CSeq:
+				v.Seq++
+			case *Auth:
+				v.Params.Set("nonce", "changed")
+			}
+		}
+		c.Headers = append(c.Headers, Header{Name: HeaderRecordRoute, Value: &Address{URI: URI{Scheme: "sip", Host: "rr.example.com"}}})
+		c.Headers.Insert(HeaderVia, &Via{Transport: "UDP", Host: "new.example.com"})
+		if len(c.Body) > 0 {
+			c.Body[0] = 'X'
+		}
+		assert.Equal(t, want, m.String(), "input %d", i)
+	}
 }

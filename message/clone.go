@@ -1,0 +1,196 @@
+package message
+
+// A clone lives in one block of the parser's layouts (block.go), its body in
+// the block's buffer when it fits: a proxy clones every request it forwards
+// and every response it relays (RFC 3261 §16.6, §16.7), and one value at a
+// time a clone of the benchmark INVITE cost some thirty allocations, the
+// largest share of the proxy's time after parsing. As with Headers.Clone,
+// the strings are shared, since nothing can change them.
+
+// Clone returns a deep copy of m that shares nothing mutable with it.
+func (m *Message) Clone() *Message {
+	var n cloneCounts
+	n.count(m)
+	s, own := n.newBlock(len(m.Body))
+	f := s // its slices are the free slots, handed out as the values are copied
+	c := s.msg
+	*c = *m
+	if m.RequestURI != nil {
+		u := s.uri
+		*u = *m.RequestURI
+		u.Params = f.cloneParams(u.Params)
+		u.Headers = f.cloneParams(u.Headers)
+		c.RequestURI = u
+	}
+	if m.Headers != nil {
+		// The block's spare header slots are the clone's own: a proxy
+		// that adds a Via or a Record-Route appends in place.
+		hs := Headers(s.headers[:0])
+		if len(m.Headers) > cap(hs) {
+			hs = make(Headers, 0, len(m.Headers))
+		}
+		for _, h := range m.Headers {
+			h.Value = f.clone(h.Value)
+			hs = append(hs, h)
+		}
+		c.Headers = hs
+	}
+	c.Body = nil
+	if len(m.Body) > 0 {
+		if len(own) < len(m.Body) {
+			own = make([]byte, len(m.Body))
+		}
+		own = own[:len(m.Body):len(m.Body)]
+		copy(own, m.Body)
+		c.Body = own
+	}
+	return c
+}
+
+// cloneCounts are the values of a message by the slots that hold them, to
+// pick the layout that holds them all.
+type cloneCounts struct {
+	headers, params, vias, addrs, numbers, texts, raws, tokens, media, cseqs int
+}
+
+func (n *cloneCounts) count(m *Message) {
+	if u := m.RequestURI; u != nil {
+		n.params += len(u.Params) + len(u.Headers)
+	}
+	n.headers = len(m.Headers)
+	for i := range m.Headers {
+		switch v := m.Headers[i].Value.(type) {
+		case *Via:
+			if v != nil {
+				n.vias++
+				n.params += len(v.Params)
+			}
+		case *Address:
+			if v != nil {
+				n.addrs++
+				n.params += len(v.URI.Params) + len(v.URI.Headers) + len(v.Params)
+			}
+		case *Token:
+			if v != nil {
+				n.tokens++
+				n.params += len(v.Params)
+			}
+		case *MediaType:
+			if v != nil {
+				n.media++
+				n.params += len(v.Params)
+			}
+		case *Number:
+			n.numbers++
+		case *Text:
+			n.texts++
+		case *Raw:
+			n.raws++
+		case *CSeq:
+			n.cseqs++
+		}
+	}
+}
+
+// fits reports whether a layout with these numbers of slots holds n.
+func (n *cloneCounts) fits(headers, params, vias, addrs, numbers, texts, raws, tokens, media, cseqs int) bool {
+	return n.headers <= headers && n.params <= params && n.vias <= vias && n.addrs <= addrs &&
+		n.numbers <= numbers && n.texts <= texts && n.raws <= raws && n.tokens <= tokens &&
+		n.media <= media && n.cseqs <= cseqs
+}
+
+// newBlock returns the block of a clone with a body of body bytes: the
+// smallest layout that holds every value, or the usual one by size.
+func (n *cloneCounts) newBlock(body int) (slots, []byte) {
+	var (
+		small smallBlock
+		full  block
+		large largeBlock
+	)
+	switch {
+	case n.fits(len(small.headers), len(small.params), len(small.vias), len(small.addrs), len(small.numbers),
+		len(small.texts), len(small.raws), len(small.tokens), len(small.media), len(small.cseq)):
+		return newBlock(body, true)
+	case n.fits(len(full.headers), len(full.params), len(full.vias), len(full.addrs), len(full.numbers),
+		len(full.texts), len(full.raws), len(full.tokens), len(full.media), len(full.cseq)):
+		return newBlock(body, false)
+	case body <= len(large4864{}.buf) && n.fits(len(large.headers), len(large.params), len(large.vias), len(large.addrs),
+		len(large.numbers), len(large.texts), len(large.raws), len(large.tokens), len(large.media), len(large.cseq)):
+		b := new(large4864)
+		return b.slots(), b.buf[:body:body]
+	}
+	return newBlock(body, false)
+}
+
+// clone is v.Clone() in the free slots of s.
+func (s *slots) clone(v Value) Value {
+	switch v := v.(type) {
+	case *Via:
+		c := copyInto(&s.vias, v)
+		if c != nil {
+			c.Params = s.cloneParams(v.Params)
+		}
+		return c
+	case *Address:
+		c := copyInto(&s.addrs, v)
+		if c != nil {
+			c.URI.Params = s.cloneParams(v.URI.Params)
+			c.URI.Headers = s.cloneParams(v.URI.Headers)
+			c.Params = s.cloneParams(v.Params)
+		}
+		return c
+	case *Token:
+		c := copyInto(&s.tokens, v)
+		if c != nil {
+			c.Params = s.cloneParams(v.Params)
+		}
+		return c
+	case *MediaType:
+		c := copyInto(&s.media, v)
+		if c != nil {
+			c.Params = s.cloneParams(v.Params)
+		}
+		return c
+	case *Number:
+		return copyInto(&s.numbers, v)
+	case *Text:
+		return copyInto(&s.texts, v)
+	case *Raw:
+		return copyInto(&s.raws, v)
+	case *CSeq:
+		return copyInto(&s.cseq, v)
+	case nil:
+		return nil
+	}
+	return v.Clone()
+}
+
+// copyInto copies *v into the first free slot of *free (see take), or
+// returns nil for a nil v.
+func copyInto[T any](free *[]T, v *T) *T {
+	if v == nil {
+		return nil
+	}
+	c := take(free)
+	*c = *v
+	return c
+}
+
+// cloneParams is ps.Clone() in the free parameter slots of s. The copy's
+// capacity ends with it, so that an append moves the list rather than write
+// over the next one.
+func (s *slots) cloneParams(ps Params) Params {
+	n := len(ps)
+	if n == 0 {
+		return nil // as Params.Clone
+	}
+	var c Params
+	if n <= len(s.params) {
+		c = s.params[:n:n]
+		s.params = s.params[n:]
+	} else {
+		c = make(Params, n)
+	}
+	copy(c, ps)
+	return c
+}
