@@ -1,6 +1,8 @@
 package message
 
-// A clone lives in one block of the parser's layouts (block.go), its body in
+import "unsafe"
+
+// A clone lives in a block of the parser's layouts (block.go), its body in
 // the block's buffer when it fits: a proxy clones every request it forwards
 // and every response it relays (RFC 3261 §16.6, §16.7), and one value at a
 // time a clone of the benchmark INVITE cost some thirty allocations, the
@@ -92,30 +94,61 @@ func (n *cloneCounts) count(m *Message) {
 	}
 }
 
-// fits reports whether a layout with these numbers of slots holds n.
-func (n *cloneCounts) fits(headers, params, vias, addrs, numbers, texts, raws, tokens, media, cseqs int) bool {
-	return n.headers <= headers && n.params <= params && n.vias <= vias && n.addrs <= addrs &&
-		n.numbers <= numbers && n.texts <= texts && n.raws <= raws && n.tokens <= tokens &&
-		n.media <= media && n.cseqs <= cseqs
+// spill returns the bytes that the values of n take outside a layout with
+// these numbers of slots, allocated one by one.
+func (n *cloneCounts) spill(headers, params, vias, addrs, numbers, texts, raws, tokens, media, cseqs int) int {
+	over := func(have, room int, size uintptr) int { return max(have-room, 0) * int(size) }
+	b := 0
+	if n.headers > headers {
+		b = n.headers * int(unsafe.Sizeof(Header{})) // the whole list moves
+	}
+	return b + over(n.params, params, unsafe.Sizeof(Param{})) +
+		over(n.vias, vias, unsafe.Sizeof(Via{})) + over(n.addrs, addrs, unsafe.Sizeof(Address{})) +
+		over(n.numbers, numbers, unsafe.Sizeof(Number{})) + over(n.texts, texts, unsafe.Sizeof(Text{})) +
+		over(n.raws, raws, unsafe.Sizeof(Raw{})) + over(n.tokens, tokens, unsafe.Sizeof(Token{})) +
+		over(n.media, media, unsafe.Sizeof(MediaType{})) + over(n.cseqs, cseqs, unsafe.Sizeof(CSeq{}))
 }
 
-// newBlock returns the block of a clone with a body of body bytes: the
-// smallest layout that holds every value, or the usual one by size.
+// newBlock returns the block of a clone with a body of body bytes: of the
+// layouts, the one whose size class and spilled values take the fewest
+// bytes. Bytes rather than allocations: a clone that a proxy or a dialog
+// keeps should cost about what the values it holds do, and on a server's
+// heap the collector's and the cache's work follows the bytes.
 func (n *cloneCounts) newBlock(body int) (slots, []byte) {
 	var (
 		small smallBlock
 		full  block
 		large largeBlock
 	)
+	// Each layout's size class for body, plus what spills.
+	smallBytes := 1 << 20
 	switch {
-	case n.fits(len(small.headers), len(small.params), len(small.vias), len(small.addrs), len(small.numbers),
-		len(small.texts), len(small.raws), len(small.tokens), len(small.media), len(small.cseq)):
+	case body <= len(small2304{}.buf):
+		smallBytes = 2304
+	case body <= len(small3072{}.buf):
+		smallBytes = 3072
+	}
+	smallBytes += n.spill(len(small.headers), len(small.params), len(small.vias), len(small.addrs), len(small.numbers),
+		len(small.texts), len(small.raws), len(small.tokens), len(small.media), len(small.cseq))
+	fullBytes := n.spill(len(full.headers), len(full.params), len(full.vias), len(full.addrs), len(full.numbers),
+		len(full.texts), len(full.raws), len(full.tokens), len(full.media), len(full.cseq))
+	switch {
+	case body <= len(block3072{}.buf):
+		fullBytes += 3072
+	case body <= len(block3456{}.buf):
+		fullBytes += 3456
+	default:
+		fullBytes += 4864 // or more: newBlock picks by size
+	}
+	largeBytes := 1 << 20
+	if body <= len(large4864{}.buf) {
+		largeBytes = 4864 + n.spill(len(large.headers), len(large.params), len(large.vias), len(large.addrs),
+			len(large.numbers), len(large.texts), len(large.raws), len(large.tokens), len(large.media), len(large.cseq))
+	}
+	switch {
+	case smallBytes <= fullBytes && smallBytes <= largeBytes:
 		return newBlock(body, true)
-	case n.fits(len(full.headers), len(full.params), len(full.vias), len(full.addrs), len(full.numbers),
-		len(full.texts), len(full.raws), len(full.tokens), len(full.media), len(full.cseq)):
-		return newBlock(body, false)
-	case body <= len(large4864{}.buf) && n.fits(len(large.headers), len(large.params), len(large.vias), len(large.addrs),
-		len(large.numbers), len(large.texts), len(large.raws), len(large.tokens), len(large.media), len(large.cseq)):
+	case largeBytes < fullBytes:
 		b := new(large4864)
 		return b.slots(), b.buf[:body:body]
 	}
