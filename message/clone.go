@@ -5,9 +5,9 @@ import "unsafe"
 // A clone lives in a block of the parser's layouts (block.go), its body in
 // the block's buffer when it fits: a proxy clones every request it forwards
 // and every response it relays (RFC 3261 §16.6, §16.7), and one value at a
-// time a clone of the benchmark INVITE cost some thirty allocations, the
-// largest share of the proxy's time after parsing. As with Headers.Clone,
-// the strings are shared, since nothing can change them.
+// time a clone of the benchmark INVITE cost 28 allocations; in examples/proxy
+// under load, cloning took as much of the CPU as parsing. As with
+// Headers.Clone, the strings are shared, since nothing can change them.
 
 // Clone returns a deep copy of m that shares nothing mutable with it.
 func (m *Message) Clone() *Message {
@@ -50,7 +50,7 @@ func (m *Message) Clone() *Message {
 }
 
 // cloneCounts are the values of a message by the slots that hold them, to
-// pick the layout that holds them all.
+// pick the layout that takes the fewest bytes (newBlock).
 type cloneCounts struct {
 	headers, params, vias, addrs, numbers, texts, raws, tokens, media, cseqs int
 }
