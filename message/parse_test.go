@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -468,10 +469,7 @@ func TestParseSmallLayout(t *testing.T) {
 	checkParse(t, crowded)
 	m, err := Parse(crowded)
 	require.NoError(t, err)
-	var vias []*Via
-	for v := range m.Vias() {
-		vias = append(vias, v)
-	}
+	vias := slices.Collect(m.Vias())
 	require.Len(t, vias, 2)
 	z, _ := vias[1].Params.Get("z")
 	assert.Equal(t, "3", z)
@@ -563,10 +561,7 @@ func TestParseLargeLayout(t *testing.T) {
 	checkParse(t, crowded)
 	m, err := Parse(crowded)
 	require.NoError(t, err)
-	var vias []*Via
-	for v := range m.Vias() {
-		vias = append(vias, v)
-	}
+	vias := slices.Collect(m.Vias())
 	require.Len(t, vias, 6)
 	assert.Equal(t, "192.0.2.5", vias[5].Received())
 	assert.Equal(t, 4, m.Headers.Count(HeaderRecordRoute))
