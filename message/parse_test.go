@@ -425,6 +425,17 @@ func TestParseAllocations(t *testing.T) {
 	assert.Equal(t, 1.0, testing.AllocsPerRun(50, func() { _, _ = p.ParseOwned(typical) }))
 }
 
+// bytesPerParse is the average of the bytes that n parses of data allocate.
+func bytesPerParse(data []byte, n int) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range n {
+		_, _ = Parse(data)
+	}
+	runtime.ReadMemStats(&after)
+	return (after.TotalAlloc - before.TotalAlloc) / uint64(n)
+}
+
 // TestParseSmallLayout: a short request without lists, as a load tool or
 // a keep-alive sends (here sipp's OPTIONS), fills the small block layout
 // (block.go): one allocation of the 2304-byte size class instead of 3072.
@@ -446,14 +457,7 @@ func TestParseSmallLayout(t *testing.T) {
 	checkParse(t, options)
 	if !raceEnabled() {
 		assert.Equal(t, 1.0, testing.AllocsPerRun(50, func() { _, _ = Parse(options) }))
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		const n = 100
-		for range n {
-			_, _ = Parse(options)
-		}
-		runtime.ReadMemStats(&after)
-		assert.LessOrEqual(t, (after.TotalAlloc-before.TotalAlloc)/n, uint64(2304), "bytes per parse")
+		assert.LessOrEqual(t, bytesPerParse(options, 100), uint64(2304), "bytes per parse")
 	}
 
 	// Small by the guess, larger than the layout: two Vias on one line,
@@ -491,22 +495,12 @@ func TestParseLargeLayout(t *testing.T) {
 	require.Greater(t, len(ok), len(block3456{}.buf))
 	require.LessOrEqual(t, len(ok), len(large4864{}.buf))
 	checkParse(t, ok)
-	bytesPerParse := func(data []byte) uint64 {
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		const n = 1000
-		for range n {
-			_, _ = Parse(data)
-		}
-		runtime.ReadMemStats(&after)
-		return (after.TotalAlloc - before.TotalAlloc) / n
-	}
 	// What else the process allocates meanwhile adds a few bytes to the
 	// average; the size classes around are more than 1 KB apart.
 	const noise = 256
 	if !raceEnabled() {
 		assert.Equal(t, 1.0, testing.AllocsPerRun(50, func() { _, _ = Parse(ok) }))
-		assert.Less(t, bytesPerParse(ok), uint64(4864+noise), "bytes per parse")
+		assert.Less(t, bytesPerParse(ok, 1000), uint64(4864+noise), "bytes per parse")
 	}
 
 	// Around the limits of each layout, an INVITE (whose values the usual
@@ -542,7 +536,7 @@ func TestParseLargeLayout(t *testing.T) {
 		checkParse(t, data)
 		if !raceEnabled() {
 			assert.Equal(t, 1.0, testing.AllocsPerRun(20, func() { _, _ = Parse(data) }), "%d bytes", tc.size)
-			assert.Less(t, bytesPerParse(data), uint64(tc.class+noise), "%d bytes", tc.size)
+			assert.Less(t, bytesPerParse(data, 1000), uint64(tc.class+noise), "%d bytes", tc.size)
 		}
 	}
 
