@@ -94,19 +94,31 @@ func (n *cloneCounts) count(m *Message) {
 	}
 }
 
+// The room of each layout, in values of each kind; read only.
+var (
+	smallRoom = roomOf(new(smallBlock).slots())
+	fullRoom  = roomOf(new(block).slots())
+	largeRoom = roomOf(new(largeBlock).slots())
+)
+
+func roomOf(s slots) cloneCounts {
+	return cloneCounts{len(s.headers), len(s.params), len(s.vias), len(s.addrs), len(s.numbers),
+		len(s.texts), len(s.raws), len(s.tokens), len(s.media), len(s.cseq)}
+}
+
 // spill returns the bytes that the values of n take outside a layout with
-// these numbers of slots, allocated one by one.
-func (n *cloneCounts) spill(headers, params, vias, addrs, numbers, texts, raws, tokens, media, cseqs int) int {
+// room r, allocated one by one.
+func (n *cloneCounts) spill(r *cloneCounts) int {
 	over := func(have, room int, size uintptr) int { return max(have-room, 0) * int(size) }
 	b := 0
-	if n.headers > headers {
+	if n.headers > r.headers {
 		b = n.headers * int(unsafe.Sizeof(Header{})) // the whole list moves
 	}
-	return b + over(n.params, params, unsafe.Sizeof(Param{})) +
-		over(n.vias, vias, unsafe.Sizeof(Via{})) + over(n.addrs, addrs, unsafe.Sizeof(Address{})) +
-		over(n.numbers, numbers, unsafe.Sizeof(Number{})) + over(n.texts, texts, unsafe.Sizeof(Text{})) +
-		over(n.raws, raws, unsafe.Sizeof(Raw{})) + over(n.tokens, tokens, unsafe.Sizeof(Token{})) +
-		over(n.media, media, unsafe.Sizeof(MediaType{})) + over(n.cseqs, cseqs, unsafe.Sizeof(CSeq{}))
+	return b + over(n.params, r.params, unsafe.Sizeof(Param{})) +
+		over(n.vias, r.vias, unsafe.Sizeof(Via{})) + over(n.addrs, r.addrs, unsafe.Sizeof(Address{})) +
+		over(n.numbers, r.numbers, unsafe.Sizeof(Number{})) + over(n.texts, r.texts, unsafe.Sizeof(Text{})) +
+		over(n.raws, r.raws, unsafe.Sizeof(Raw{})) + over(n.tokens, r.tokens, unsafe.Sizeof(Token{})) +
+		over(n.media, r.media, unsafe.Sizeof(MediaType{})) + over(n.cseqs, r.cseqs, unsafe.Sizeof(CSeq{}))
 }
 
 // newBlock returns the block of a clone with a body of body bytes: of the
@@ -115,36 +127,27 @@ func (n *cloneCounts) spill(headers, params, vias, addrs, numbers, texts, raws, 
 // keeps should cost about what the values it holds do, and on a server's
 // heap the collector's and the cache's work follows the bytes.
 func (n *cloneCounts) newBlock(body int) (slots, []byte) {
-	var (
-		small smallBlock
-		full  block
-		large largeBlock
-	)
-	// Each layout's size class for body, plus what spills.
-	smallBytes := 1 << 20
+	// Each layout's size class for body, plus what spills; 1 MiB stands
+	// for a layout whose classes hold no such body.
+	smallBytes, fullBytes, largeBytes := 1<<20, 4864, 1<<20 // full: or more, by size
 	switch {
 	case body <= len(small2304{}.buf):
 		smallBytes = 2304
 	case body <= len(small3072{}.buf):
 		smallBytes = 3072
 	}
-	smallBytes += n.spill(len(small.headers), len(small.params), len(small.vias), len(small.addrs), len(small.numbers),
-		len(small.texts), len(small.raws), len(small.tokens), len(small.media), len(small.cseq))
-	fullBytes := n.spill(len(full.headers), len(full.params), len(full.vias), len(full.addrs), len(full.numbers),
-		len(full.texts), len(full.raws), len(full.tokens), len(full.media), len(full.cseq))
 	switch {
 	case body <= len(block3072{}.buf):
-		fullBytes += 3072
+		fullBytes = 3072
 	case body <= len(block3456{}.buf):
-		fullBytes += 3456
-	default:
-		fullBytes += 4864 // or more: newBlock picks by size
+		fullBytes = 3456
 	}
-	largeBytes := 1 << 20
 	if body <= len(large4864{}.buf) {
-		largeBytes = 4864 + n.spill(len(large.headers), len(large.params), len(large.vias), len(large.addrs),
-			len(large.numbers), len(large.texts), len(large.raws), len(large.tokens), len(large.media), len(large.cseq))
+		largeBytes = 4864
 	}
+	smallBytes += n.spill(&smallRoom)
+	fullBytes += n.spill(&fullRoom)
+	largeBytes += n.spill(&largeRoom)
 	switch {
 	case smallBytes <= fullBytes && smallBytes <= largeBytes:
 		return newBlock(body, true)
