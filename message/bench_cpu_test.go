@@ -43,7 +43,7 @@ func BenchmarkAllocOnly(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		blk, own := newBlock(len(data), false)
+		blk, own := newBlock(len(data), layoutFull)
 		copy(own, data)
 		sinkBlock = blk
 	}

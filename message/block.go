@@ -2,6 +2,7 @@ package message
 
 import (
 	"bytes"
+	"strings"
 	"unsafe"
 )
 
@@ -15,26 +16,31 @@ import (
 // collector's work follows the bytes allocated (a 6 KB block parsed 50%
 // slower than a 3 KB one in BenchmarkParseINVITE). So there are three
 // layouts. block holds what an INVITE or a REGISTER from a user agent needs
-// (one Via; From, To and Contact; Allow and Supported): 2608 bytes.
-// smallBlock holds what a short request without lists needs, such as an
-// OPTIONS, a BYE or a REGISTER, in 1808 bytes: a server answering those
-// allocates 768 or 1152 bytes less per message. largeBlock, 3752 bytes,
-// holds what a message through proxies needs (three Vias, six addresses),
-// in the room that the larger size classes would otherwise leave unused.
+// (one Via; From, To and Contact; Allow and Supported, one TokenList
+// each): 2240 bytes, so that such an INVITE with a short SDP body takes
+// the 3072-byte size class. smallBlock holds what a short request without
+// lists needs, such as an OPTIONS, a BYE or a REGISTER, in 1864 bytes: a
+// server answering those allocates 768 or 1152 bytes less per message.
+// largeBlock, 3464 bytes, holds what a message through proxies needs
+// (three Vias, six addresses), in the room that the larger size classes
+// would otherwise leave unused; pickLayout gives it to the messages that
+// have two Via or Record-Route lines.
 // The first spill chunk holds two values, so a message one value larger
 // than its layout pays for a few hundred bytes more, not for a second
 // block.
 type block struct {
 	msg     Message
 	uri     URI
-	headers [22]Header
+	headers [16]Header
 	params  [6]Param
 	vias    [1]Via
 	addrs   [3]Address
 	numbers [3]Number
 	texts   [2]Text
 	raws    [1]Raw
-	tokens  [11]Token // Allow alone often lists 8 to 10 methods
+	tokens  [1]Token
+	strs    [14]string // Allow alone often lists 8 to 12 methods
+	lists   [2]TokenList
 	media   [1]MediaType
 	cseq    [1]CSeq
 }
@@ -51,27 +57,32 @@ type smallBlock struct {
 	texts   [2]Text
 	raws    [1]Raw
 	tokens  [1]Token
+	strs    [2]string
+	lists   [1]TokenList
 	media   [1]MediaType
 	cseq    [1]CSeq
 }
 
-// largeBlock is the layout of a message too long for block3456 that still
-// leaves the larger size classes room for more slots: most such messages
-// came through proxies, with a Via and a Record-Route value per hop (a 200
-// OK through two proxies needs three Vias, five addresses and twelve
-// parameters, and spilled three chunks out of block). It takes the room
-// that block4864 would leave unused under a message of up to 1104 bytes.
+// largeBlock is the layout of a message through proxies, with a Via and a
+// Record-Route value per hop (a 200 OK through two proxies needs three
+// Vias, five addresses and twelve parameters, and spilled three chunks out
+// of block), too long for block3072, and of any message too long for
+// block3456 that still leaves the larger size classes room for more
+// slots. It takes the room that block4864 would leave unused under a
+// message of up to 1392 bytes.
 type largeBlock struct {
 	msg     Message
 	uri     URI
-	headers [24]Header
+	headers [20]Header
 	params  [14]Param
 	vias    [3]Via
 	addrs   [6]Address
 	numbers [3]Number
 	texts   [2]Text
 	raws    [1]Raw
-	tokens  [11]Token
+	tokens  [1]Token
+	strs    [14]string
+	lists   [2]TokenList
 	media   [1]MediaType
 	cseq    [1]CSeq
 }
@@ -90,6 +101,8 @@ type slots struct {
 	texts   []Text
 	raws    []Raw
 	tokens  []Token
+	strs    []string
+	lists   []TokenList
 	media   []MediaType
 	cseq    []CSeq
 }
@@ -97,19 +110,19 @@ type slots struct {
 func (b *block) slots() slots {
 	return slots{unsafe.Pointer(b), unsafe.Sizeof(*b), &b.msg, &b.uri,
 		b.headers[:], b.params[:], b.vias[:], b.addrs[:], b.numbers[:], b.texts[:],
-		b.raws[:], b.tokens[:], b.media[:], b.cseq[:]}
+		b.raws[:], b.tokens[:], b.strs[:], b.lists[:], b.media[:], b.cseq[:]}
 }
 
 func (b *largeBlock) slots() slots {
 	return slots{unsafe.Pointer(b), unsafe.Sizeof(*b), &b.msg, &b.uri,
 		b.headers[:], b.params[:], b.vias[:], b.addrs[:], b.numbers[:], b.texts[:],
-		b.raws[:], b.tokens[:], b.media[:], b.cseq[:]}
+		b.raws[:], b.tokens[:], b.strs[:], b.lists[:], b.media[:], b.cseq[:]}
 }
 
 func (b *smallBlock) slots() slots {
 	return slots{unsafe.Pointer(b), unsafe.Sizeof(*b), &b.msg, &b.uri,
 		b.headers[:], b.params[:], b.vias[:], b.addrs[:], b.numbers[:], b.texts[:],
-		b.raws[:], b.tokens[:], b.media[:], b.cseq[:]}
+		b.raws[:], b.tokens[:], b.strs[:], b.lists[:], b.media[:], b.cseq[:]}
 }
 
 // reset zeroes every slot, for the general parser to start again after the
@@ -125,6 +138,8 @@ func (s *slots) reset() {
 	clear(s.texts)
 	clear(s.raws)
 	clear(s.tokens)
+	clear(s.strs)
+	clear(s.lists)
 	clear(s.media)
 	clear(s.cseq)
 }
@@ -207,10 +222,54 @@ func smallMessage(data []byte) bool {
 	return len(data) <= smallMax && bytes.Count(data, []byte{'\n'})+bytes.Count(data, []byte{','}) <= smallLines
 }
 
+// pickLayout returns the layout for data, a whole message: small for what
+// smallMessage takes, large for a message through proxies too long for
+// block3072, full otherwise.
+func pickLayout(data []byte) layout {
+	switch {
+	case smallMessage(data):
+		return layoutSmall
+	case len(data) > len(block3072{}.buf) && len(data) <= len(large4864{}.buf) && routedMessage(data):
+		return layoutLarge
+	}
+	return layoutFull
+}
+
+// routedMessage reports whether the header block of data has two Via
+// lines, or a Via line and a Record-Route line: a message that went
+// through a proxy, whose values the usual layout would spill. Only the
+// first bytes of each line are looked at.
+func routedMessage(data []byte) bool {
+	s := unsafe.String(unsafe.SliceData(data), len(data))
+	n := 0
+	for i := strings.IndexByte(s, '\n') + 1; i > 0 && i < len(s); {
+		line := s[i:]
+		if line[0] == '\r' || line[0] == '\n' {
+			break // the end of the header block
+		}
+		if hasPrefixFold(line, "via:") || hasPrefixFold(line, "v:") || hasPrefixFold(line, "record-route:") {
+			if n++; n == 2 {
+				return true
+			}
+		}
+		j := strings.IndexByte(line, '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	return false
+}
+
 // newBlock returns a block and n bytes to copy a message into, in one
-// allocation unless the message is large; small picks the small layout.
-func newBlock(n int, small bool) (slots, []byte) {
-	if small {
+// allocation unless the message is large, in the layout lay (never
+// layoutAuto).
+func newBlock(n int, lay layout) (slots, []byte) {
+	if lay == layoutLarge && n <= len(large4864{}.buf) && n > len(block3072{}.buf) {
+		b := new(large4864)
+		return b.slots(), b.buf[:n:n]
+	}
+	if lay == layoutSmall {
 		switch {
 		case n <= len(small2304{}.buf):
 			b := new(small2304)

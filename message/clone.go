@@ -52,7 +52,7 @@ func (m *Message) Clone() *Message {
 // cloneCounts are the values of a message by the slots that hold them, to
 // pick the layout that takes the fewest bytes (newBlock).
 type cloneCounts struct {
-	headers, params, vias, addrs, numbers, texts, raws, tokens, media, cseqs int
+	headers, params, vias, addrs, numbers, texts, raws, tokens, strs, lists, media, cseqs int
 }
 
 func (n *cloneCounts) count(m *Message) {
@@ -77,6 +77,11 @@ func (n *cloneCounts) count(m *Message) {
 				n.tokens++
 				n.params += len(v.Params)
 			}
+		case *TokenList:
+			if v != nil {
+				n.lists++
+				n.strs += len(v.Values)
+			}
 		case *MediaType:
 			if v != nil {
 				n.media++
@@ -94,6 +99,9 @@ func (n *cloneCounts) count(m *Message) {
 	}
 }
 
+// spillCost is what spill counts for one allocation beyond the block.
+const spillCost = 64
+
 // The room of each layout, in values of each kind; read only.
 var (
 	smallRoom = roomOf(new(smallBlock).slots())
@@ -103,21 +111,29 @@ var (
 
 func roomOf(s slots) cloneCounts {
 	return cloneCounts{len(s.headers), len(s.params), len(s.vias), len(s.addrs), len(s.numbers),
-		len(s.texts), len(s.raws), len(s.tokens), len(s.media), len(s.cseq)}
+		len(s.texts), len(s.raws), len(s.tokens), len(s.strs), len(s.lists), len(s.media), len(s.cseq)}
 }
 
 // spill returns the bytes that the values of n take outside a layout with
-// room r, allocated one by one.
+// room r, allocated one by one. Each kind that spills is one allocation
+// more at least, which costs the runtime about what 64 bytes do (the
+// mean rounding up to a size class, and the object's own bookkeeping).
 func (n *cloneCounts) spill(r *cloneCounts) int {
-	over := func(have, room int, size uintptr) int { return max(have-room, 0) * int(size) }
+	over := func(have, room int, size uintptr) int {
+		if have <= room {
+			return 0
+		}
+		return (have-room)*int(size) + spillCost
+	}
 	b := 0
 	if n.headers > r.headers {
-		b = n.headers * int(unsafe.Sizeof(Header{})) // the whole list moves
+		b = n.headers*int(unsafe.Sizeof(Header{})) + spillCost // the whole list moves
 	}
 	return b + over(n.params, r.params, unsafe.Sizeof(Param{})) +
 		over(n.vias, r.vias, unsafe.Sizeof(Via{})) + over(n.addrs, r.addrs, unsafe.Sizeof(Address{})) +
 		over(n.numbers, r.numbers, unsafe.Sizeof(Number{})) + over(n.texts, r.texts, unsafe.Sizeof(Text{})) +
 		over(n.raws, r.raws, unsafe.Sizeof(Raw{})) + over(n.tokens, r.tokens, unsafe.Sizeof(Token{})) +
+		over(n.strs, r.strs, unsafe.Sizeof("")) + over(n.lists, r.lists, unsafe.Sizeof(TokenList{})) +
 		over(n.media, r.media, unsafe.Sizeof(MediaType{})) + over(n.cseqs, r.cseqs, unsafe.Sizeof(CSeq{}))
 }
 
@@ -150,12 +166,12 @@ func (n *cloneCounts) newBlock(body int) (slots, []byte) {
 	largeBytes += n.spill(&largeRoom)
 	switch {
 	case smallBytes <= fullBytes && smallBytes <= largeBytes:
-		return newBlock(body, true)
+		return newBlock(body, layoutSmall)
 	case largeBytes < fullBytes:
 		b := new(large4864)
 		return b.slots(), b.buf[:body:body]
 	}
-	return newBlock(body, false)
+	return newBlock(body, layoutFull)
 }
 
 // clone is v.Clone() in the free slots of s.
@@ -179,6 +195,13 @@ func (s *slots) clone(v Value) Value {
 		c := copyInto(&s.tokens, v)
 		if c != nil {
 			c.Params = s.cloneParams(v.Params)
+		}
+		return c
+	case *TokenList:
+		c := copyInto(&s.lists, v)
+		if c != nil && v.Values != nil {
+			c.Values = takeN(&s.strs, len(v.Values))
+			copy(c.Values, v.Values)
 		}
 		return c
 	case *MediaType:
@@ -220,13 +243,19 @@ func (s *slots) cloneParams(ps Params) Params {
 	if n == 0 {
 		return nil // as Params.Clone
 	}
-	var c Params
-	if n <= len(s.params) {
-		c = s.params[:n:n]
-		s.params = s.params[n:]
-	} else {
-		c = make(Params, n)
-	}
+	c := takeN(&s.params, n)
 	copy(c, ps)
+	return c
+}
+
+// takeN hands out the first n free slots of *free, or n new ones when
+// fewer are free, capped at n: an append moves the slice rather than write
+// over the next one.
+func takeN[T any](free *[]T, n int) []T {
+	if n > len(*free) {
+		return make([]T, n)
+	}
+	c := (*free)[:n:n]
+	*free = (*free)[n:]
 	return c
 }

@@ -19,6 +19,8 @@ type decoder struct {
 	texts     []Text
 	raws      []Raw
 	tokens    []Token
+	strs      []string // bump buffer of TokenList values, as params
+	lists     []TokenList
 	media     []MediaType
 	cseqs     []CSeq
 	intervals []Interval
@@ -36,7 +38,9 @@ type decoder struct {
 	fast bool
 	// request is set when the message is a request.
 	request bool
-	// maxValues and maxParams are the Limits' (MaxValues, MaxParams);
+	// maxValues and maxParams are the Limits' (MaxValues, MaxParams),
+	// but that each TokenList takes the values beyond its first from
+	// maxValues, so that len(headers) counts against it as before;
 	// overLimit is set when a fast path gave up on them, so that the
 	// general parser takes over at once instead of parsing the field in
 	// full first.
@@ -54,6 +58,8 @@ func (d *decoder) init(b slots) {
 	d.texts = b.texts[:0]
 	d.raws = b.raws[:0]
 	d.tokens = b.tokens[:0]
+	d.strs = b.strs[:0]
+	d.lists = b.lists[:0]
 	d.media = b.media[:0]
 	d.cseqs = b.cseq[:0]
 }
@@ -221,6 +227,8 @@ func (d *decoder) parseKnown(spec *headerSpec, compact bool, name, value string,
 		return nil
 	}
 	switch spec.kind {
+	case kindTokenList:
+		return d.tokenList(spec, compact, name, value, line)
 	case kindToken:
 		if spec.list && d.fastTokens(spec.name, value, compact) {
 			return nil
@@ -304,7 +312,7 @@ func (d *decoder) parseKnown(spec *headerSpec, compact bool, name, value string,
 			if d.fast {
 				return errFast
 			}
-			return errAt(line, name, ErrTooManyHeaders, fmt.Sprintf("more than %d header values", d.maxValues))
+			return d.tooManyValues(line, name)
 		}
 		var v Value
 		var err error
@@ -335,11 +343,42 @@ func (d *decoder) parseKnown(spec *headerSpec, compact bool, name, value string,
 // is bounded, is all a message may exceed them by.
 func (d *decoder) checkCounts(line int, name string) error {
 	if len(d.headers) > d.maxValues {
-		return errAt(line, name, ErrTooManyHeaders, fmt.Sprintf("more than %d header values", d.maxValues))
+		return d.tooManyValues(line, name)
 	}
 	if len(d.params) > d.maxParams {
 		return errAt(line, name, ErrTooManyParams, fmt.Sprintf("limit %d", d.maxParams))
 	}
+	return nil
+}
+
+// tooManyValues is the error of a field that takes the message past
+// Limits.MaxValues.
+func (d *decoder) tooManyValues(line int, name string) error {
+	return errAt(line, name, ErrTooManyHeaders, fmt.Sprintf("more than %d header values", d.lim.maxValues()))
+}
+
+// tokenList reads the value of a TokenList header into one Header: a
+// *TokenList, or *Raw when the value does not follow the grammar (none of
+// these headers is critical).
+func (d *decoder) tokenList(spec *headerSpec, compact bool, name, value string, line int) error {
+	vals, err := parseTokenList(value, &d.strs, d.maxValues-len(d.headers))
+	var v Value
+	switch {
+	case err == ErrTooManyHeaders:
+		if d.fast {
+			d.overLimit = true
+			return errFast
+		}
+		return d.tooManyValues(line, name)
+	case err != nil:
+		v = d.raw(value)
+	default:
+		l := next(d, &d.lists)
+		l.Values = vals
+		v = l
+		d.maxValues -= len(vals) - 1
+	}
+	d.addHeader(spec.name, v, compact, false)
 	return nil
 }
 
@@ -470,6 +509,7 @@ func (d *decoder) parseValue(spec *headerSpec, s string) (Value, error) {
 	case kindToken:
 		t := next(d, &d.tokens)
 		return t, parseToken(s, t, &d.params)
+
 	case kindMediaType:
 		mt := next(d, &d.media)
 		return mt, parseMediaType(s, mt, &d.params)

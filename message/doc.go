@@ -15,7 +15,9 @@
 // times whatever the number of headers. Headers keep their order exactly; a
 // comma-separated list becomes one Header per value, and a value that was
 // written on the line of the previous one is marked Joined so that it is
-// written back the same way. Header names are canonicalized for the headers
+// written back the same way. The lists of bare tokens (Allow, Supported,
+// Require and the like) are one Header per line instead, whose *TokenList
+// holds the tokens in order; Headers.Tokens iterates over them. Header names are canonicalized for the headers
 // the package knows (compact forms included, RFC 3261 §7.3.3) and kept as
 // written for any other header, whose value is kept verbatim as *Raw.
 //

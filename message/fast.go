@@ -69,9 +69,9 @@ func restore[T any](d *decoder, s *[]T, m mark) {
 	}
 }
 
-// fastTokens reads a list of tokens without parameters ("INVITE, ACK").
-// Allow and Supported make many headers of one message: the slices are
-// kept in locals while there is room in them.
+// fastTokens reads a list of Tokens without parameters ("gzip, deflate"
+// in Accept-Encoding): the slices are kept in locals while there is room in
+// them.
 func (d *decoder) fastTokens(name, value string, compact bool) bool {
 	m := markOf(d, d.tokens)
 	toks, hs := d.tokens, d.headers

@@ -14,10 +14,11 @@ import "iter"
 //	*Number      Content-Length, Max-Forwards, Expires, Min-Expires, RSeq
 //	*Interval    Retry-After, Session-Expires, Min-SE
 //	*MediaType   Content-Type, Accept
-//	*Token       Allow, Supported, Require, Proxy-Require, Unsupported,
-//	             Content-Encoding, Content-Language, Content-Disposition,
-//	             Accept-Encoding, Accept-Language, Event, Allow-Events,
-//	             Subscription-State, Priority, Reason, In-Reply-To
+//	*TokenList   Allow, Supported, Require, Proxy-Require, Unsupported,
+//	             Content-Encoding, Content-Language, Allow-Events
+//	             (one value per line, not per element)
+//	*Token       Content-Disposition, Accept-Encoding, Accept-Language,
+//	             Event, Subscription-State, Priority, Reason, In-Reply-To
 //	*Auth        Authorization, Proxy-Authorization, WWW-Authenticate,
 //	             Proxy-Authenticate, Authentication-Info
 //	*Warning     Warning
@@ -44,8 +45,9 @@ type Value interface {
 // A Header is one header field value.
 //
 // A list header written as "Via: a, b" is two Headers with Name "Via"; the
-// second has Joined set so that it is written on the same line again. Headers
-// keep the order of the message exactly.
+// second has Joined set so that it is written on the same line again; the
+// headers whose values are a *TokenList (Allow, Supported, ...) are one
+// Header per line instead. Headers keep the order of the message exactly.
 type Header struct {
 	// Name is the canonical name of a known header ("Via", "Call-ID", "WWW-Authenticate")
 	// even when it was written in compact form or in another case, and the name
@@ -111,6 +113,33 @@ func (hs Headers) Values(name string) iter.Seq[Value] {
 		for i := range hs {
 			if hs[i].matches(name) && !yield(hs[i].Value) {
 				return
+			}
+		}
+	}
+}
+
+// Tokens iterates, in order, over the tokens of every header named name:
+// the elements of each *TokenList (Allow, Supported, Require, ...) and the
+// value of each *Token. A list that Parse kept as *Raw, because it did not
+// follow its grammar, gives nothing.
+func (hs Headers) Tokens(name string) iter.Seq[string] {
+	name = CanonicalName(name)
+	return func(yield func(string) bool) {
+		for i := range hs {
+			if !hs[i].matches(name) {
+				continue
+			}
+			switch v := hs[i].Value.(type) {
+			case *TokenList:
+				for _, t := range v.Values {
+					if !yield(t) {
+						return
+					}
+				}
+			case *Token:
+				if v != nil && !yield(v.Value) {
+					return
+				}
 			}
 		}
 	}

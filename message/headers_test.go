@@ -77,14 +77,16 @@ var headerTests = []headerTest{
 	}},
 	// RFC 3261 §20.5; empty is allowed.
 	{line: "Allow: INVITE, ACK, OPTIONS", want: Headers{
-		hdr(HeaderAllow, hdrToken("INVITE")), hdrJoined(HeaderAllow, hdrToken("ACK")), hdrJoined(HeaderAllow, hdrToken("OPTIONS")),
+		hdr(HeaderAllow, Tokens("INVITE", "ACK", "OPTIONS")),
 	}},
 	{line: "Allow:", want: Headers{hdr(HeaderAllow, nil)}, wire: "Allow: "},
+	// RFC 3261 §7.3.1: LWS around the commas; written back without it.
+	{line: "Allow:INVITE ,ACK,\tBYE", want: Headers{hdr(HeaderAllow, Tokens("INVITE", "ACK", "BYE"))}, wire: "Allow: INVITE, ACK, BYE"},
 	// RFC 6665 §8.2.2 (compact u).
 	{line: "u: presence, dialog", want: Headers{
-		hdrCompact(HeaderAllowEvents, hdrToken("presence")), {Name: HeaderAllowEvents, Value: hdrToken("dialog"), Compact: true, Joined: true},
+		hdrCompact(HeaderAllowEvents, Tokens("presence", "dialog")),
 	}},
-	{line: "Allow-Events: refer", want: Headers{hdr(HeaderAllowEvents, hdrToken("refer"))}},
+	{line: "Allow-Events: refer", want: Headers{hdr(HeaderAllowEvents, Tokens("refer"))}},
 	// RFC 3261 §20.6: no scheme.
 	{line: `Authentication-Info: nextnonce="47364c23432d2e131a5fb210812c", qop=auth, rspauth="ab"`, want: Headers{
 		hdr(HeaderAuthenticationInfo, &Auth{Params: hdrParams("nextnonce", `"47364c23432d2e131a5fb210812c"`, "qop", "auth", "rspauth", `"ab"`)}),
@@ -133,9 +135,9 @@ var headerTests = []headerTest{
 		hdr(HeaderContentDisposition, hdrToken("session", "handling", "optional")),
 	}},
 	// RFC 3261 §20.12 (compact e), §20.13.
-	{line: "e: gzip", want: Headers{hdrCompact(HeaderContentEncoding, hdrToken("gzip"))}},
-	{line: "Content-Encoding: gzip, tar", want: Headers{hdr(HeaderContentEncoding, hdrToken("gzip")), hdrJoined(HeaderContentEncoding, hdrToken("tar"))}},
-	{line: "Content-Language: fr, en", want: Headers{hdr(HeaderContentLanguage, hdrToken("fr")), hdrJoined(HeaderContentLanguage, hdrToken("en"))}},
+	{line: "e: gzip", want: Headers{hdrCompact(HeaderContentEncoding, Tokens("gzip"))}},
+	{line: "Content-Encoding: gzip, tar", want: Headers{hdr(HeaderContentEncoding, Tokens("gzip", "tar"))}},
+	{line: "Content-Language: fr, en", want: Headers{hdr(HeaderContentLanguage, Tokens("fr", "en"))}},
 	// RFC 3261 §20.14 (compact l): written from the body.
 	{line: "Content-Length: 0", want: Headers{hdr(HeaderContentLength, &Number{Value: 0})}},
 	{line: "l: 004", body: "v=0\n", want: Headers{hdrCompact(HeaderContentLength, &Number{Value: 4})}, wire: "l: 4"},
@@ -209,7 +211,7 @@ var headerTests = []headerTest{
 		want: Headers{hdr(HeaderProxyAuthorization, &Auth{Scheme: "Digest", Params: hdrParams("username", `"Alice"`, "realm", `"atlanta.com"`,
 			"nonce", `"c60f3082ee1212b402a21831ae"`, "response", `"245f23415f11432b3434341c022"`)})}},
 	// RFC 3261 §20.29.
-	{line: "Proxy-Require: foo", want: Headers{hdr(HeaderProxyRequire, hdrToken("foo"))}},
+	{line: "Proxy-Require: foo", want: Headers{hdr(HeaderProxyRequire, Tokens("foo"))}},
 	// RFC 3262 §7.2.
 	{line: "RAck: 776656 1 INVITE", want: Headers{hdr(HeaderRAck, &RAck{RSeq: 776656, CSeq: 1, Method: MethodInvite})}},
 	{line: "RAck:  1\t 02   PRACK ", want: Headers{hdr(HeaderRAck, &RAck{RSeq: 1, CSeq: 2, Method: MethodPrack})}, wire: "RAck: 1 2 PRACK"},
@@ -245,7 +247,7 @@ var headerTests = []headerTest{
 	{line: "Request-Disposition: redirect", want: Headers{hdr(HeaderRequestDisposition, &Raw{Value: "redirect"})}},
 	// RFC 3261 §20.31, §20.32.
 	{line: "Reply-To: Bob <sip:bob@biloxi.com>", want: Headers{hdr(HeaderReplyTo, &Address{Display: "Bob", URI: hdrSIPURI("bob", "biloxi.com", 0)})}},
-	{line: "Require: 100rel", want: Headers{hdr(HeaderRequire, hdrToken("100rel"))}},
+	{line: "Require: 100rel", want: Headers{hdr(HeaderRequire, Tokens("100rel"))}},
 	// RFC 3261 §20.33: a comment and a duration.
 	{line: "Retry-After: 18000;duration=3600", want: Headers{hdr(HeaderRetryAfter, &Interval{Seconds: 18000, Params: hdrParams("duration", "3600")})}},
 	{line: "Retry-After: 120 (I'm in a (long) meeting) ;duration=60", want: Headers{
@@ -272,8 +274,8 @@ var headerTests = []headerTest{
 		hdr(HeaderSubscriptionState, hdrToken("terminated", "reason", "timeout", "retry-after", "30")),
 	}},
 	// RFC 3261 §20.37 (compact k); empty is allowed.
-	{line: "Supported: 100rel, timer", want: Headers{hdr(HeaderSupported, hdrToken("100rel")), hdrJoined(HeaderSupported, hdrToken("timer"))}},
-	{line: "k: path", want: Headers{hdrCompact(HeaderSupported, hdrToken("path"))}},
+	{line: "Supported: 100rel, timer", want: Headers{hdr(HeaderSupported, Tokens("100rel", "timer"))}},
+	{line: "k: path", want: Headers{hdrCompact(HeaderSupported, Tokens("path"))}},
 	{line: "Supported: ", want: Headers{hdr(HeaderSupported, nil)}},
 	// RFC 3261 §20.38.
 	{line: "Timestamp: 54", want: Headers{hdr(HeaderTimestamp, &Timestamp{Value: "54"})}},
@@ -285,7 +287,7 @@ var headerTests = []headerTest{
 	{line: "t: sip:+12125551212@server.phone2net.com", want: Headers{hdrCompact(HeaderTo, &Address{URI: hdrSIPURI("+12125551212", "server.phone2net.com", 0)})},
 		wire: "t: <sip:+12125551212@server.phone2net.com>"},
 	// RFC 3261 §20.40, §20.41.
-	{line: "Unsupported: foo, bar", want: Headers{hdr(HeaderUnsupported, hdrToken("foo")), hdrJoined(HeaderUnsupported, hdrToken("bar"))}},
+	{line: "Unsupported: foo, bar", want: Headers{hdr(HeaderUnsupported, Tokens("foo", "bar"))}},
 	{line: "User-Agent: Softphone Beta1.5", want: Headers{hdr(HeaderUserAgent, &Text{Value: "Softphone Beta1.5"})}},
 	// RFC 3261 §20.42 (compact v); IPv6 with brackets, received and rport
 	// (RFC 3581).
@@ -332,6 +334,9 @@ var headerTests = []headerTest{
 	{line: "Supported: a b, c", want: Headers{hdr(HeaderSupported, &Raw{Value: "a b, c"})}},
 	{line: "Accept: text, text/html", want: Headers{hdr(HeaderAccept, &Raw{Value: "text, text/html"})}},
 	{line: "Allow: INVITE,", want: Headers{hdr(HeaderAllow, &Raw{Value: "INVITE,"})}},
+	{line: "Supported: timer;refresher=uac", want: Headers{hdr(HeaderSupported, &Raw{Value: "timer;refresher=uac"})}},
+	{line: "Require: <100rel>", want: Headers{hdr(HeaderRequire, &Raw{Value: "<100rel>"})}},
+	{line: "Allow: INVITE,,ACK", want: Headers{hdr(HeaderAllow, &Raw{Value: "INVITE,,ACK"})}},
 	{line: "Retry-After: later", want: Headers{hdr(HeaderRetryAfter, &Raw{Value: "later"})}},
 	{line: "Warning: 1812 overture \"In Progress\"", want: Headers{hdr(HeaderWarning, &Raw{Value: `1812 overture "In Progress"`})}},
 	{line: "Timestamp: 1 2 3", want: Headers{hdr(HeaderTimestamp, &Raw{Value: "1 2 3"})}},

@@ -22,6 +22,7 @@ const (
 	kindInterval
 	kindMediaType
 	kindToken
+	kindTokenList // TokenList: one value per line
 	kindAuth
 	kindAuthInfo
 	kindWarning
@@ -114,16 +115,16 @@ var headerSpecs = [...]headerSpec{
 	{name: HeaderAcceptEncoding, kind: kindToken, list: true},
 	{name: HeaderAcceptLanguage, kind: kindToken, list: true},
 	{name: HeaderAlertInfo, kind: kindInfo, list: true},
-	{name: HeaderAllow, kind: kindToken, list: true},
-	{name: HeaderAllowEvents, compact: 'u', kind: kindToken, list: true},
+	{name: HeaderAllow, kind: kindTokenList},
+	{name: HeaderAllowEvents, compact: 'u', kind: kindTokenList},
 	{name: HeaderAuthenticationInfo, kind: kindAuthInfo, single: true},
 	{name: HeaderAuthorization, kind: kindAuth},
 	{name: HeaderCallID, compact: 'i', kind: kindCallID, critical: true, single: true},
 	{name: HeaderCallInfo, kind: kindInfo, list: true},
 	{name: HeaderContact, compact: 'm', kind: kindContact, list: true, critical: true},
 	{name: HeaderContentDisposition, kind: kindToken, single: true},
-	{name: HeaderContentEncoding, compact: 'e', kind: kindToken, list: true},
-	{name: HeaderContentLanguage, kind: kindToken, list: true},
+	{name: HeaderContentEncoding, compact: 'e', kind: kindTokenList},
+	{name: HeaderContentLanguage, kind: kindTokenList},
 	{name: HeaderContentLength, compact: 'l', kind: kindNumber, critical: true, single: true},
 	{name: HeaderContentType, compact: 'c', kind: kindMediaType, single: true},
 	{name: HeaderCSeq, kind: kindCSeq, critical: true, single: true},
@@ -145,7 +146,7 @@ var headerSpecs = [...]headerSpec{
 	{name: HeaderPriority, kind: kindToken, single: true},
 	{name: HeaderProxyAuthenticate, kind: kindAuth},
 	{name: HeaderProxyAuthorization, kind: kindAuth},
-	{name: HeaderProxyRequire, kind: kindToken, list: true},
+	{name: HeaderProxyRequire, kind: kindTokenList},
 	{name: HeaderRAck, kind: kindRAck, single: true},
 	{name: HeaderReason, kind: kindToken, list: true},
 	{name: HeaderRecordRoute, kind: kindNameAddr, list: true, critical: true},
@@ -154,7 +155,7 @@ var headerSpecs = [...]headerSpec{
 	{name: HeaderRejectContact, compact: 'j'},
 	{name: HeaderReplyTo, kind: kindNameAddr, single: true},
 	{name: HeaderRequestDisposition, compact: 'd'},
-	{name: HeaderRequire, kind: kindToken, list: true},
+	{name: HeaderRequire, kind: kindTokenList},
 	{name: HeaderRetryAfter, kind: kindInterval, single: true},
 	{name: HeaderRoute, kind: kindNameAddr, list: true, critical: true},
 	{name: HeaderRSeq, kind: kindNumber, single: true},
@@ -162,10 +163,10 @@ var headerSpecs = [...]headerSpec{
 	{name: HeaderSessionExpires, compact: 'x', kind: kindInterval, single: true},
 	{name: HeaderSubject, compact: 's', kind: kindText, single: true},
 	{name: HeaderSubscriptionState, kind: kindToken, single: true},
-	{name: HeaderSupported, compact: 'k', kind: kindToken, list: true},
+	{name: HeaderSupported, compact: 'k', kind: kindTokenList},
 	{name: HeaderTimestamp, kind: kindTimestamp, single: true},
 	{name: HeaderTo, compact: 't', kind: kindNameAddr, critical: true, single: true},
-	{name: HeaderUnsupported, kind: kindToken, list: true},
+	{name: HeaderUnsupported, kind: kindTokenList},
 	{name: HeaderUserAgent, kind: kindText, single: true},
 	{name: HeaderVia, compact: 'v', kind: kindVia, list: true, critical: true},
 	{name: HeaderWarning, kind: kindWarning, list: true},

@@ -56,14 +56,15 @@ func (p *Parser) parse(data []byte, owned bool) (*Message, error) {
 	return p.parseInto(data, owned, nil, false, layoutAuto)
 }
 
-// A layout says which block parseInto fills: the one smallMessage picks,
-// or for tests, one of the two.
+// A layout says which block parseInto fills: the one pickLayout picks, or
+// for tests, a given one.
 type layout int8
 
 const (
-	layoutAuto layout = iota
-	layoutSmall
-	layoutFull
+	layoutAuto  layout = iota
+	layoutSmall        // smallBlock
+	layoutFull         // block
+	layoutLarge        // largeBlock when the message's size class has room for it
 )
 
 // parseInto is parse; a non-nil scratch block is used instead of a new one
@@ -117,11 +118,13 @@ func (p *Parser) parseInto(data []byte, owned bool, scratch *block4864, general 
 		b, own = scratch.slots(), scratch.buf[:len(data):len(data)]
 		copy(own, data)
 	} else {
-		small := lay == layoutSmall || lay == layoutAuto && smallMessage(data)
+		if lay == layoutAuto {
+			lay = pickLayout(data)
+		}
 		if owned {
-			b = newOwnedBlock(small)
+			b = newOwnedBlock(lay == layoutSmall)
 		} else {
-			b, own = newBlock(len(data), small)
+			b, own = newBlock(len(data), lay)
 			copy(own, data)
 		}
 	}

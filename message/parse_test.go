@@ -492,8 +492,9 @@ var contentLengthLine = regexp.MustCompile(`Content-Length: \d+`)
 func TestParseLargeLayout(t *testing.T) {
 	ok, err := os.ReadFile("testdata/bench/ok.sip")
 	require.NoError(t, err)
-	require.Greater(t, len(ok), len(block3456{}.buf))
+	require.Greater(t, len(ok), len(block3072{}.buf))
 	require.LessOrEqual(t, len(ok), len(large4864{}.buf))
+	require.True(t, routedMessage(ok))
 	checkParse(t, ok)
 	// What else the process allocates meanwhile adds a few bytes to the
 	// average; the size classes around are more than 1 KB apart.
@@ -550,8 +551,9 @@ func TestParseLargeLayout(t *testing.T) {
 	crowded = append(crowded, "To: <sip:b@example.com>;tag=1\r\nFrom: <sip:a@example.com>;tag=2\r\nContact: <sip:b@192.0.2.9>\r\n"...)
 	crowded = append(crowded, "Call-ID: 1@a\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n"...)
 	crowded = append(crowded, "Server: "+strings.Repeat("sippet ", 40)+"\r\n\r\n"...)
-	require.Greater(t, len(crowded), len(block3456{}.buf))
+	require.Greater(t, len(crowded), len(block3072{}.buf))
 	require.LessOrEqual(t, len(crowded), len(large4864{}.buf))
+	require.Equal(t, layoutLarge, pickLayout(crowded))
 	checkParse(t, crowded)
 	m, err := Parse(crowded)
 	require.NoError(t, err)

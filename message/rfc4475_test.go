@@ -325,8 +325,8 @@ var tortureTests = []tortureTest{
 	}},
 	// §3.3.5 Proxy-Require and Require: 420 listing the option tags.
 	{file: "invalid/bext01.dat", check: func(t *testing.T, m *Message) {
-		assert.Equal(t, []string{"nothingSupportsThis", "nothingSupportsThisEither"}, tortureValues(m.Headers, HeaderRequire))
-		assert.Equal(t, []string{"noProxiesSupportThis", "norDoAnyProxiesSupportThis"}, tortureValues(m.Headers, HeaderProxyRequire))
+		assert.Equal(t, []string{"nothingSupportsThis", "nothingSupportsThisEither"}, slices.Collect(m.Headers.Tokens(HeaderRequire)))
+		assert.Equal(t, []string{"noProxiesSupportThis", "norDoAnyProxiesSupportThis"}, slices.Collect(m.Headers.Tokens(HeaderProxyRequire)))
 	}},
 	// §3.3.6 Unknown Content-Type: 415 with an Accept header.
 	{file: "invalid/invut.dat", check: func(t *testing.T, m *Message) {

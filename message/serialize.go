@@ -160,6 +160,12 @@ func valueSize(v Value) int {
 		return len(v.Value)
 	case *Token:
 		return len(v.Value) + paramsSize(v.Params)
+	case *TokenList:
+		n := 2 * max(len(v.Values)-1, 0)
+		for _, t := range v.Values {
+			n += len(t)
+		}
+		return n
 	case *Address:
 		if v.Wildcard {
 			return 1

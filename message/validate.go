@@ -283,13 +283,20 @@ func (p *RequestPolicy) checkRequire(req *Message, name string) error {
 		if h.Value == nil || !h.matches(name) {
 			continue
 		}
-		t, ok := h.Value.(*Token)
-		if !ok {
+		var tags []string
+		switch v := h.Value.(type) {
+		case *TokenList:
+			tags = v.Values
+		case *Token: // as a program may build it
+			tags = []string{v.Value}
+		default:
 			// Parse keeps a list it cannot read as *Raw: the tags are unknown.
 			return invalid(name, ErrInvalidHeader, "not a list of option tags")
 		}
-		if !containsFold(p.Supported, t.Value) && !containsFold(unsupported, t.Value) {
-			unsupported = append(unsupported, t.Value)
+		for _, t := range tags {
+			if !containsFold(p.Supported, t) && !containsFold(unsupported, t) {
+				unsupported = append(unsupported, t)
+			}
 		}
 	}
 	if unsupported == nil {

@@ -77,13 +77,9 @@ func (p *Proxy) answer(req *message.Message) *message.Message {
 		return message.NewResponse(req, message.StatusNotFound, "")
 	}
 	resp := message.NewResponse(req, message.StatusOK, "")
-	for _, m := range allowed {
-		resp.Headers.Add(message.HeaderAllow, &message.Token{Value: m})
-	}
+	resp.Headers.Add(message.HeaderAllow, message.Tokens(allowed...))
 	if len(p.cfg.Supported) > 0 {
-		for _, s := range p.cfg.Supported {
-			resp.Headers.Add(message.HeaderSupported, &message.Token{Value: s})
-		}
+		resp.Headers.Add(message.HeaderSupported, message.Tokens(p.cfg.Supported...))
 	}
 	return resp
 }
@@ -165,8 +161,8 @@ func errorResponse(req *message.Message, err error) *message.Message {
 		return message.NewResponse(req, message.StatusBadRequest, "")
 	}
 	resp := message.NewResponse(req, ve.StatusCode, ve.Reason())
-	for _, tag := range ve.Unsupported {
-		resp.Headers.Add(message.HeaderUnsupported, &message.Token{Value: tag})
+	if len(ve.Unsupported) > 0 {
+		resp.Headers.Add(message.HeaderUnsupported, message.Tokens(ve.Unsupported...))
 	}
 	return resp
 }

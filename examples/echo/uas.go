@@ -21,7 +21,7 @@ type uas struct {
 	accept []*message.MediaType
 	// allow is the Allow value of every response. It and accept are made
 	// once and shared by the responses, which never change them.
-	allow *message.Token
+	allow *message.TokenList
 	logf  func(msg string, args ...any)
 }
 
@@ -30,7 +30,7 @@ func newUAS(stack sender, logf func(string, ...any)) *uas {
 		stack:  stack,
 		policy: message.RequestPolicy{Methods: []string{message.MethodOptions}},
 		accept: []*message.MediaType{{Type: "application", Subtype: "sdp"}},
-		allow:  &message.Token{Value: message.MethodOptions},
+		allow:  message.Tokens(message.MethodOptions),
 		logf:   logf,
 	}
 }
@@ -88,8 +88,8 @@ func errorResponse(req *message.Message, err error) *message.Message {
 		return message.NewResponse(req, message.StatusBadRequest, "")
 	}
 	resp := message.NewResponse(req, ve.StatusCode, ve.Reason())
-	for _, tag := range ve.Unsupported {
-		resp.Headers.Add(message.HeaderUnsupported, &message.Token{Value: tag})
+	if len(ve.Unsupported) > 0 {
+		resp.Headers.Add(message.HeaderUnsupported, message.Tokens(ve.Unsupported...))
 	}
 	return resp
 }

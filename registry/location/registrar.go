@@ -89,7 +89,7 @@ func (r *Registrar) Register(req *message.Message) *message.Message {
 	}
 	if req.Method != message.MethodRegister {
 		resp := message.NewResponse(req, message.StatusMethodNotAllowed, "")
-		resp.Headers.Add(message.HeaderAllow, &message.Token{Value: message.MethodRegister})
+		resp.Headers.Add(message.HeaderAllow, message.Tokens(message.MethodRegister))
 		return resp
 	}
 	to, callID, cseq := req.To(), req.CallID(), req.CSeq()

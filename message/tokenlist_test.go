@@ -1,0 +1,74 @@
+package message
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestTokenListValues: each element of a TokenList counts against
+// Limits.MaxValues as a Header per element would (RFC 3261 §7.3.1 makes
+// "Allow: A, B" and two Allow lines equivalent), in the fast path and in
+// the general parser alike.
+func TestTokenListValues(t *testing.T) {
+	data := []byte("OPTIONS sip:a.example.com SIP/2.0\r\nAllow: A, B, C\r\nSupported: x, y\r\n\r\n")
+	checkParse(t, data)
+	for _, general := range []bool{false, true} {
+		p := Parser{Limits: Limits{MaxValues: 5}}
+		m, err := p.parseInto(data, false, nil, general, layoutAuto)
+		require.NoError(t, err, "general %v", general)
+		assert.Equal(t, []string{"A", "B", "C"}, slices.Collect(m.Headers.Tokens(HeaderAllow)))
+		p.Limits.MaxValues = 4
+		_, err = p.parseInto(data, false, nil, general, layoutAuto)
+		assert.ErrorIs(t, err, ErrTooManyHeaders, "general %v", general)
+	}
+}
+
+// TestHeadersTokens: Headers.Tokens flattens the TokenLists of every line
+// of a header and the value of a *Token, skips a list kept as *Raw, and
+// stops when the loop does.
+func TestHeadersTokens(t *testing.T) {
+	m := msgParse(t, "OPTIONS sip:a.example.com SIP/2.0\r\nk: timer\r\nSupported: 100rel, path\r\n"+
+		"Supported: a;b\r\nSupported:\r\nContent-Length: 0\r\n\r\n")
+	assert.Equal(t, []string{"timer", "100rel", "path"}, slices.Collect(m.Headers.Tokens("supported")))
+	m.Headers.Add(HeaderSupported, &Token{Value: "gruu"})
+	assert.Equal(t, []string{"timer", "100rel", "path", "gruu"}, slices.Collect(m.Headers.Tokens(HeaderSupported)))
+	var first []string
+	for tok := range m.Headers.Tokens(HeaderSupported) {
+		first = append(first, tok)
+		if len(first) == 2 {
+			break
+		}
+	}
+	assert.Equal(t, []string{"timer", "100rel"}, first)
+	assert.Empty(t, slices.Collect(m.Headers.Tokens(HeaderRequire)))
+}
+
+// TestTokensCopies: a TokenList built by Tokens or cloned shares no
+// backing array with what it came from.
+func TestTokensCopies(t *testing.T) {
+	methods := []string{MethodInvite, MethodAck}
+	l := Tokens(methods...)
+	methods[0] = "CHANGED"
+	assert.Equal(t, "INVITE, ACK", l.String())
+	c := l.Clone().(*TokenList)
+	c.Values[1] = "BYE"
+	assert.Equal(t, "INVITE, ACK", l.String())
+	assert.Nil(t, (&TokenList{}).Clone().(*TokenList).Values)
+}
+
+func ExampleHeaders_Tokens() {
+	m, err := Parse([]byte("OPTIONS sip:carol@chicago.example.com SIP/2.0\r\n" +
+		"Allow: INVITE, ACK, CANCEL\r\nAllow: BYE\r\nSupported: timer\r\n\r\n"))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(slices.Collect(m.Headers.Tokens(HeaderAllow)))
+	fmt.Println(m.Headers.Get(HeaderAllow).(*TokenList).Values)
+	// Output:
+	// [INVITE ACK CANCEL BYE]
+	// [INVITE ACK CANCEL]
+}
