@@ -131,6 +131,9 @@ func (hs Headers) Tokens(name string) iter.Seq[string] {
 			}
 			switch v := hs[i].Value.(type) {
 			case *TokenList:
+				if v == nil {
+					continue
+				}
 				for _, t := range v.Values {
 					if !yield(t) {
 						return

@@ -45,6 +45,9 @@ func TestHeadersTokens(t *testing.T) {
 	}
 	assert.Equal(t, []string{"timer", "100rel"}, first)
 	assert.Empty(t, slices.Collect(m.Headers.Tokens(HeaderRequire)))
+	// Typed nil values, as a program may store them, give nothing.
+	hs := Headers{{Name: HeaderAllow, Value: (*TokenList)(nil)}, {Name: HeaderAllow, Value: (*Token)(nil)}}
+	assert.Empty(t, slices.Collect(hs.Tokens(HeaderAllow)))
 }
 
 // TestTokensCopies: a TokenList built by Tokens or cloned shares no
