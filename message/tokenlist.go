@@ -21,7 +21,7 @@ import "fmt"
 // These headers get one value per line, where the other list headers get
 // one Header per element, because a user agent lists eight to fourteen
 // methods in Allow: as Headers and Tokens they cost 80 bytes each, and made
-// a third of what parsing a typical INVITE allocates.
+// a quarter of what parsing a typical INVITE allocated.
 type TokenList struct {
 	Values []string
 }
@@ -41,7 +41,7 @@ func (v *TokenList) String() string { return string(v.Append(nil)) }
 func (v *TokenList) Clone() Value {
 	c := *v
 	if v.Values != nil {
-		c.Values = append([]string(nil), v.Values...)
+		c.Values = append(make([]string, 0, len(v.Values)), v.Values...)
 	}
 	return &c
 }

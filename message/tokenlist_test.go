@@ -61,6 +61,7 @@ func TestTokensCopies(t *testing.T) {
 	c.Values[1] = "BYE"
 	assert.Equal(t, "INVITE, ACK", l.String())
 	assert.Nil(t, (&TokenList{}).Clone().(*TokenList).Values)
+	assert.Equal(t, []string{}, (&TokenList{Values: []string{}}).Clone().(*TokenList).Values)
 }
 
 func ExampleHeaders_Tokens() {
