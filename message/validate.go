@@ -286,9 +286,13 @@ func (p *RequestPolicy) checkRequire(req *Message, name string) error {
 		var tags []string
 		switch v := h.Value.(type) {
 		case *TokenList:
-			tags = v.Values
+			if v != nil {
+				tags = v.Values
+			}
 		case *Token: // as a program may build it
-			tags = []string{v.Value}
+			if v != nil {
+				tags = []string{v.Value}
+			}
 		default:
 			// Parse keeps a list it cannot read as *Raw: the tags are unknown.
 			return invalid(name, ErrInvalidHeader, "not a list of option tags")

@@ -386,6 +386,18 @@ func TestRequestPolicyCheck(t *testing.T) {
 		{name: "unreadable Require", policy: &RequestPolicy{Supported: []string{"timer"}}, msg: valMethod(MethodInvite, "Require: timer\n"),
 			edit: func(m *Message) { m.Headers.Add(HeaderRequire, &Raw{Value: "timer, ="}) },
 			err:  ErrInvalidHeader, status: StatusBadRequest, header: HeaderRequire},
+		// RFC 3261 §20.32: option tags take no parameters.
+		{name: "Require with a parameter", policy: &RequestPolicy{Supported: []string{"timer"}},
+			msg: valMethod(MethodInvite, "Require: timer;x=1\n"),
+			err: ErrInvalidHeader, status: StatusBadRequest, header: HeaderRequire},
+		// Values a program built: a *Token counts, a typed nil is empty.
+		{name: "Require built as Token", policy: &RequestPolicy{Supported: []string{"timer"}}, msg: valMethod(MethodInvite, ""),
+			edit: func(m *Message) {
+				m.Headers.Add(HeaderRequire, &Token{Value: "gruu"})
+				m.Headers.Add(HeaderRequire, (*TokenList)(nil))
+				m.Headers.Add(HeaderRequire, (*Token)(nil))
+			},
+			err: ErrBadExtension, status: StatusBadExtension, header: HeaderRequire, unsupported: []string{"gruu"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
