@@ -1,6 +1,9 @@
 package message
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // A TokenList is the value of one line of a header whose grammar is a
 // comma-separated list of bare tokens, without parameters:
@@ -53,15 +56,20 @@ func Tokens(values ...string) *TokenList {
 	return &TokenList{Values: append([]string(nil), values...)}
 }
 
-// parseTokenList reads a list of tokens into *sb, a bump buffer like the
-// parameters' (newParam), and returns them as a slice capped at its
-// length. An element is a run of word characters or "@" (what parseToken
+// parseTokenList reads a list of tokens into *sb, a bump buffer, and
+// returns them as a slice capped at its length. An element is a run of word characters or "@" (what parseToken
 // takes for a Token: a language tag or a Call-ID may hold them) but the
 // double quote and "<", which would make the list split differently
 // elsewhere. A list of more than max elements is ErrTooManyHeaders, found
 // before the excess is stored.
 func parseTokenList(s string, sb *[]string, max int) ([]string, error) {
 	buf := *sb // a local: the loop stores into it without reloading *sb
+	if n := strings.Count(s, ",") + 1; cap(buf)-len(buf) < n {
+		// A list longer than the room left starts a chunk of its own, of
+		// its size at most: growing the buffer would copy the lists before
+		// it as well.
+		buf = make([]string, 0, min(n, max))
+	}
 	start := len(buf)
 	for i := skipLWS(s, 0); ; {
 		j := i

@@ -76,3 +76,34 @@ func ExampleHeaders_Tokens() {
 	// [INVITE ACK CANCEL BYE]
 	// [INVITE ACK CANCEL]
 }
+
+// TestTokenListRoom: the usual block holds the tokens of a user agent's
+// Allow and Supported (here Linphone's twelve methods and four tags), so
+// that its INVITE is still one allocation; a list that does not fit the
+// room left takes one chunk of its own size, not a copy of the lists
+// before it.
+func TestTokenListRoom(t *testing.T) {
+	head := "INVITE sip:bob@biloxi.example.com SIP/2.0\r\n" +
+		"Via: SIP/2.0/UDP pc33.atlanta.example.com:5060;branch=z9hG4bK776asdhds;rport\r\n" +
+		"Max-Forwards: 70\r\nTo: <sip:bob@biloxi.example.com>\r\n" +
+		"From: <sip:alice@atlanta.example.com>;tag=1928301774\r\n" +
+		"Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\nCSeq: 314159 INVITE\r\n" +
+		"Contact: <sip:alice@192.0.2.101:5060;transport=udp>\r\n" +
+		"Allow: INVITE, ACK, CANCEL, OPTIONS, BYE, REFER, NOTIFY, MESSAGE, SUBSCRIBE, INFO, PRACK, UPDATE\r\n"
+	fits := []byte(head + "Supported: replaces, outbound, gruu, path\r\nContent-Length: 0\r\n\r\n")
+	spills := []byte(head + "Supported: replaces, outbound, gruu, path, timer, 100rel, norefersub\r\nContent-Length: 0\r\n\r\n")
+	for _, data := range [][]byte{fits, spills} {
+		checkParse(t, data)
+		m, err := Parse(data)
+		require.NoError(t, err)
+		assert.Len(t, slices.Collect(m.Headers.Tokens(HeaderAllow)), 12)
+	}
+	if raceEnabled() {
+		return
+	}
+	assert.Equal(t, 1.0, testing.AllocsPerRun(50, func() { _, _ = Parse(fits) }))
+	assert.Equal(t, 2.0, testing.AllocsPerRun(50, func() { _, _ = Parse(spills) }))
+	// The chunk holds Supported's seven tokens (112 bytes, the 112-byte
+	// size class), not the sixteen of the block and the seven.
+	assert.Less(t, bytesPerParse(spills, 100)-bytesPerParse(fits, 100), uint64(128+64))
+}
