@@ -57,18 +57,18 @@ func Tokens(values ...string) *TokenList {
 }
 
 // parseTokenList reads a list of tokens into *sb, a bump buffer, and
-// returns them as a slice capped at its length. An element is a run of word characters or "@" (what parseToken
-// takes for a Token: a language tag or a Call-ID may hold them) but the
-// double quote and "<", which would make the list split differently
-// elsewhere. A list of more than max elements is ErrTooManyHeaders, found
-// before the excess is stored.
-func parseTokenList(s string, sb *[]string, max int) ([]string, error) {
+// returns them as a slice capped at its length. An element is a run of
+// word characters or "@" (what parseToken takes for a Token: a language
+// tag or a Call-ID may hold them) but the double quote and "<", which
+// would make the list split differently elsewhere. A list of more than
+// limit elements is ErrTooManyHeaders, found before the excess is stored.
+func parseTokenList(s string, sb *[]string, limit int) ([]string, error) {
 	buf := *sb // a local: the loop stores into it without reloading *sb
 	if n := strings.Count(s, ",") + 1; cap(buf)-len(buf) < n {
 		// A list longer than the room left starts a chunk of its own, of
 		// its size at most: growing the buffer would copy the lists before
 		// it as well.
-		buf = make([]string, 0, min(n, max))
+		buf = make([]string, 0, max(min(n, limit), 0))
 	}
 	start := len(buf)
 	for i := skipLWS(s, 0); ; {
@@ -82,7 +82,7 @@ func parseTokenList(s string, sb *[]string, max int) ([]string, error) {
 			}
 			return nil, fmt.Errorf("%w: empty list element", ErrInvalidHeader)
 		}
-		if len(buf)-start >= max {
+		if len(buf)-start >= limit {
 			return nil, ErrTooManyHeaders
 		}
 		buf = append(buf, s[i:j])

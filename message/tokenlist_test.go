@@ -107,3 +107,38 @@ func TestTokenListRoom(t *testing.T) {
 	// size class), not the sixteen of the block and the seven.
 	assert.Less(t, bytesPerParse(spills, 100)-bytesPerParse(fits, 100), uint64(128+64))
 }
+
+// TestParseTokenList: the grammar of the list and its bound, on its own.
+func TestParseTokenList(t *testing.T) {
+	tests := []struct {
+		in    string
+		limit int
+		want  []string
+		err   error
+	}{
+		{"INVITE", 5, []string{"INVITE"}, nil},
+		{"a ,\tb,c", 5, []string{"a", "b", "c"}, nil},
+		{"a, b, c", 3, []string{"a", "b", "c"}, nil},
+		{"a, b, c", 2, nil, ErrTooManyHeaders},
+		{"a", 0, nil, ErrTooManyHeaders},
+		{"a", -1, nil, ErrTooManyHeaders}, // never a negative capacity
+		{"a,", 5, nil, ErrInvalidHeader},
+		{",a", 5, nil, ErrInvalidHeader},
+		{"a b", 5, nil, ErrInvalidHeader},
+		{"a;p=1", 5, nil, ErrInvalidHeader},
+		{`"a"`, 5, nil, ErrInvalidHeader},
+		{"<a>", 5, nil, ErrInvalidHeader},
+	}
+	for _, tt := range tests {
+		var sb []string
+		got, err := parseTokenList(tt.in, &sb, tt.limit)
+		if tt.err != nil {
+			assert.ErrorIs(t, err, tt.err, "%q limit %d", tt.in, tt.limit)
+			assert.Empty(t, sb, "%q: a failed list stores nothing", tt.in)
+			continue
+		}
+		require.NoError(t, err, "%q", tt.in)
+		assert.Equal(t, tt.want, got, "%q", tt.in)
+		assert.Equal(t, len(got), cap(got), "%q: capped at its length", tt.in)
+	}
+}
