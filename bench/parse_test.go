@@ -88,6 +88,7 @@ func benchParse(b *testing.B, file string, vias int) {
 	b.Run("lib=sippet", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(data)))
+		defer cpuMetric(b)()
 		for b.Loop() {
 			if _, err := message.Parse(data); err != nil {
 				b.Fatal(err)
@@ -101,6 +102,7 @@ func benchParse(b *testing.B, file string, vias int) {
 		var p message.Parser
 		b.ReportAllocs()
 		b.SetBytes(int64(len(data)))
+		defer cpuMetric(b)()
 		for b.Loop() {
 			if _, err := p.ParseOwned(data); err != nil {
 				b.Fatal(err)
@@ -111,6 +113,7 @@ func benchParse(b *testing.B, file string, vias int) {
 		p := sip.NewParser()
 		b.ReportAllocs()
 		b.SetBytes(int64(len(data)))
+		defer cpuMetric(b)()
 		for b.Loop() {
 			if _, err := p.ParseSIP(data); err != nil {
 				b.Fatal(err)
@@ -131,6 +134,7 @@ func benchSerialize(b *testing.B, file string, vias int) {
 	b.Run("lib=sippet", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(data)))
+		defer cpuMetric(b)()
 		for b.Loop() {
 			_ = ours.Bytes()
 		}
@@ -138,6 +142,7 @@ func benchSerialize(b *testing.B, file string, vias int) {
 	b.Run("lib=sipgo", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(data)))
+		defer cpuMetric(b)()
 		for b.Loop() {
 			_ = theirs.String()
 		}
