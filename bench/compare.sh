@@ -54,8 +54,18 @@ elif [ -x "$HOME/go/bin/benchstat" ]; then
 else
 	cat "$out"
 fi
-# Ratios: the n-th sippet line of a benchmark over its n-th sipgo line.
+# Ratios, round by round: the n-th line of one benchmark over the n-th of
+# another, then their median.
 awk '
+	function report(label, a, la, b, lb,    i, j, m, x, r, line) {
+		for (i = 1; i <= count[a, la] && i <= count[b, lb]; i++) {
+			r[++m] = t[a, la, i] / t[b, lb, i]
+			line = line sprintf(" %.2f", r[m])
+		}
+		if (m == 0) return
+		for (i = 2; i <= m; i++) for (j = i; j > 1 && r[j-1] > r[j]; j--) { x = r[j]; r[j] = r[j-1]; r[j-1] = x }
+		printf "%s %s per round:%s; median %.2f\n", a, label, line, m % 2 ? r[(m+1)/2] : (r[m/2] + r[m/2+1]) / 2
+	}
 	{
 		name = $1; sub(/\/lib=.*/, "", name)
 		lib = $1; sub(/.*\/lib=/, "", lib); sub(/-[0-9]+$/, "", lib)
@@ -65,30 +75,11 @@ awk '
 		if (!(name in seen)) { seen[name] = 1; order[++names] = name }
 	}
 	END {
-		for (k = 1; k <= names; k++) {
-			name = order[k]; m = 0; line = ""
-			for (i = 1; i <= count[name, "sippet"] && i <= count[name, "sipgo"]; i++) {
-				r[++m] = t[name, "sippet", i] / t[name, "sipgo", i]
-				line = line sprintf(" %.2f", r[m])
-			}
-			if (m == 0) continue
-			for (i = 2; i <= m; i++) for (j = i; j > 1 && r[j-1] > r[j]; j--) { x = r[j]; r[j] = r[j-1]; r[j-1] = x }
-			med = m % 2 ? r[(m+1)/2] : (r[m/2] + r[m/2+1]) / 2
-			printf "%s sippet/sipgo per round:%s; median %.2f\n", name, line, med
-		}
+		for (k = 1; k <= names; k++) report("sippet/sipgo", order[k], "sippet", order[k], "sipgo")
 		# The serializer against our own parse of the same message.
 		for (k = 1; k <= names; k++) {
-			name = order[k]
-			if (name !~ /^BenchmarkSerialize/) continue
-			parse = name; sub(/Serialize/, "Parse", parse)
-			m = 0; line = ""
-			for (i = 1; i <= count[name, "sippet"] && i <= count[parse, "sippet"]; i++) {
-				r[++m] = t[name, "sippet", i] / t[parse, "sippet", i]
-				line = line sprintf(" %.2f", r[m])
-			}
-			if (m == 0) continue
-			for (i = 2; i <= m; i++) for (j = i; j > 1 && r[j-1] > r[j]; j--) { x = r[j]; r[j] = r[j-1]; r[j-1] = x }
-			med = m % 2 ? r[(m+1)/2] : (r[m/2] + r[m/2+1]) / 2
-			printf "%s sippet over its parse per round:%s; median %.2f\n", name, line, med
+			if (order[k] !~ /^BenchmarkSerialize/) continue
+			parse = order[k]; sub(/Serialize/, "Parse", parse)
+			report("sippet over its parse", order[k], "sippet", parse, "sippet")
 		}
 	}' "$out"
