@@ -277,30 +277,21 @@ func (p *RequestPolicy) Check(req *Message) error {
 // checkRequire answers 420 when the header name (Require or Proxy-Require)
 // lists option tags outside Supported.
 func (p *RequestPolicy) checkRequire(req *Message, name string) error {
-	var unsupported []string
 	for i := range req.Headers {
 		h := &req.Headers[i]
-		if h.Value == nil || !h.matches(name) {
-			continue
+		if h.matches(name) {
+			switch h.Value.(type) {
+			case nil, *TokenList, *Token: // Headers.Tokens reads these
+			default:
+				// Parse keeps a list it cannot read as *Raw: the tags are unknown.
+				return invalid(name, ErrInvalidHeader, "not a list of option tags")
+			}
 		}
-		var tags []string
-		switch v := h.Value.(type) {
-		case *TokenList:
-			if v != nil {
-				tags = v.Values
-			}
-		case *Token: // as a program may build it
-			if v != nil {
-				tags = []string{v.Value}
-			}
-		default:
-			// Parse keeps a list it cannot read as *Raw: the tags are unknown.
-			return invalid(name, ErrInvalidHeader, "not a list of option tags")
-		}
-		for _, t := range tags {
-			if !containsFold(p.Supported, t) && !containsFold(unsupported, t) {
-				unsupported = append(unsupported, t)
-			}
+	}
+	var unsupported []string
+	for t := range req.Headers.Tokens(name) {
+		if !containsFold(p.Supported, t) && !containsFold(unsupported, t) {
+			unsupported = append(unsupported, t)
 		}
 	}
 	if unsupported == nil {
