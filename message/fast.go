@@ -117,7 +117,8 @@ func (d *decoder) fastTokens(name, value string, compact bool) bool {
 }
 
 // fastAddresses reads the values of an address header written as
-// ["quoted display name"] <sip-uri> *(;param).
+// [display-name] <sip-uri> *(;param), or as sip-uri *(;param) without
+// angle brackets, as many user agents write Contact.
 func (d *decoder) fastAddresses(spec *headerSpec, value string, compact bool) bool {
 	form := formNameAddr
 	switch spec.kind {
@@ -169,7 +170,19 @@ func (d *decoder) fastAddress(value string, i int, list bool, a *Address, form a
 		}
 	case '<':
 	default:
-		return 0, false
+		// A display name of tokens ("Bob <sip:...>", as sipp and many
+		// phones write From and To), or an addr-spec.
+		if form == formInfo {
+			return 0, false
+		}
+		j := i
+		for j < len(value) && (isToken(value[j]) || value[j] == ' ' || value[j] == '\t') {
+			j++
+		}
+		if j == len(value) || value[j] != '<' {
+			return d.fastAddrSpec(value, i, list, a)
+		}
+		display, k = trimLWS(value[i:j]), j
 	}
 	// The URI ends at the first '>' (parseAddress), which fastSIPURI never
 	// takes.
@@ -196,6 +209,37 @@ func (d *decoder) fastAddress(value string, i int, list bool, a *Address, form a
 	}
 	a.Display, a.Params = display, ps
 	return end, true
+}
+
+// fastAddrSpec reads an address without angle brackets starting at
+// value[i], as parseAddress does: the URI ends at the first ';' or LWS,
+// and the parameters after it are the header's, so the URI has none
+// (RFC 3261 §20.10); a URI with a '?' or a ',' is the general parser's to
+// refuse or to split.
+func (d *decoder) fastAddrSpec(value string, i int, list bool, a *Address) (int, bool) {
+	end := i
+	for end < len(value) {
+		if c := value[end]; c == ';' || c == ' ' || c == '\t' || c == ',' || c == '?' {
+			break
+		}
+		end++
+	}
+	if end < len(value) && value[end] == '?' || end-i > d.lim.maxURILength() {
+		return 0, false
+	}
+	if n, ok := fastSIPURI(value[i:end], &a.URI, &d.params); !ok || n != end-i {
+		if ok {
+			a.URI = URI{}
+		}
+		return 0, false
+	}
+	ps, next, ok := d.fastParams(value, end, list)
+	if !ok {
+		a.URI = URI{}
+		return 0, false
+	}
+	a.Params = ps
+	return next, true
 }
 
 // fastVias reads a list of Via values.
