@@ -11,7 +11,7 @@ import (
 // the garbage collector's work that dominate BenchmarkParse* on a small
 // machine.
 func BenchmarkParseCPU(b *testing.B) {
-	for _, name := range []string{"invite", "register", "ok", "sipp-invite"} {
+	for _, name := range []string{"invite", "register", "ok", "sipp-invite", "phone-register"} {
 		data, err := os.ReadFile(filepath.Join("testdata", "bench", name+".sip"))
 		if err != nil {
 			b.Fatal(err)

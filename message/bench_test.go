@@ -28,6 +28,8 @@ var benchMessages = []struct {
 	{"200OK", "ok.sip", nil},
 	// What sipp's built-in uac scenario sends.
 	{"SippINVITE", "sipp-invite.sip", strings.NewReplacer("Contact: sip:sipp@127.0.0.1:5061", "Contact: <sip:sipp@127.0.0.1:5061>")},
+	// A phone's second REGISTER, with its credentials (RFC 3261 §22.4).
+	{"PhoneREGISTER", "phone-register.sip", strings.NewReplacer("To: sip:alice@example.com", "To: <sip:alice@example.com>")},
 }
 
 // A Via and a Contact as a proxy or a registrar meets them.
@@ -85,6 +87,10 @@ func BenchmarkParse200OK(b *testing.B)    { benchParse(b, "ok.sip") }
 // the load tests of bench/ send: display names of tokens, a Contact
 // without angle brackets.
 func BenchmarkParseSippINVITE(b *testing.B) { benchParse(b, "sipp-invite.sip") }
+
+// BenchmarkParsePhoneREGISTER parses a REGISTER with credentials, as a
+// registrar receives them from phones every few minutes.
+func BenchmarkParsePhoneREGISTER(b *testing.B) { benchParse(b, "phone-register.sip") }
 
 func benchParse(b *testing.B, file string) {
 	data := readBenchMessage(b, file)

@@ -520,8 +520,7 @@ func (d *decoder) parseValue(spec *headerSpec, s string) (Value, error) {
 		v := new(RAck)
 		return v, parseRAck(s, v)
 	case kindAuth, kindAuthInfo:
-		v := next(d, &d.auths)
-		return v, parseAuth(s, v, spec.kind == kindAuth, &d.params)
+		return d.auth(s, spec.kind == kindAuth)
 	case kindWarning:
 		v := new(Warning)
 		return v, parseWarning(s, v)
@@ -558,4 +557,48 @@ func clip(s string) string {
 		return s[:40]
 	}
 	return s
+}
+
+// Chunks for an Auth and its parameters, in one allocation each: a
+// challenge (realm, nonce, algorithm, qop, opaque) fits the small one and
+// credentials (RFC 3261 §22.4: username, realm, nonce, uri, response,
+// algorithm, cnonce, opaque, qop, nc; RFC 8760's userhash) the large one,
+// each in its size class (240 and 576 bytes) without waste. In the bump
+// buffer, a Digest Authorization after a block's worth of parameters made
+// it grow twice, a copy of every earlier parameter each time, and took
+// 1440 bytes.
+type (
+	authChunk5 struct {
+		auth   Auth
+		params [5]Param
+	}
+	authChunk13 struct {
+		auth   Auth
+		params [13]Param
+	}
+)
+
+// auth parses a challenge or credentials (withScheme) or an
+// Authentication-Info. The parameters go to the bump buffer when it has
+// room for as many as s may hold (a comma before each but the first),
+// else to a chunk of their own, which counts against MaxParams as they
+// would have.
+func (d *decoder) auth(s string, withScheme bool) (*Auth, error) {
+	n := strings.Count(s, ",") + 1
+	var v *Auth
+	var pb []Param
+	switch {
+	case cap(d.params)-len(d.params) >= n || n > len(authChunk13{}.params):
+		v = next(d, &d.auths)
+		return v, parseAuth(s, v, withScheme, &d.params)
+	case n <= len(authChunk5{}.params):
+		c := new(authChunk5)
+		v, pb = &c.auth, c.params[:0]
+	default:
+		c := new(authChunk13)
+		v, pb = &c.auth, c.params[:0]
+	}
+	err := parseAuth(s, v, withScheme, &pb)
+	d.maxParams -= len(pb)
+	return v, err
 }

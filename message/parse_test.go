@@ -189,6 +189,8 @@ func TestLimits(t *testing.T) {
 		return name + ": " + strings.TrimSuffix(strings.Repeat("a, ", n), ", ") + "\r\n"
 	}
 	params := func(n int) string { return "Contact: <sip:a.example>" + strings.Repeat(";p", n) + "\r\n" }
+	const credentials = `Authorization: Digest username="a", realm="r", nonce="n", uri="sip:a.example", ` +
+		`response="0", algorithm=MD5, cnonce="c", opaque="o", qop=auth, nc=00000001` + "\r\n"
 	tests := []struct {
 		name   string
 		limits Limits
@@ -238,6 +240,10 @@ func TestLimits(t *testing.T) {
 		{"params default over", Limits{}, start + "To: <sip:b.example>;tag=1\r\n" + params(1024) + "\r\n", ErrTooManyParams, 3, "Contact"},
 		{"params custom", Limits{MaxParams: 2}, start + "Via: SIP/2.0/UDP h;branch=z9hG4bK1;rport;x\r\n\r\n", ErrTooManyParams, 2, "Via"},
 		{"params unlimited", Limits{MaxParams: -1}, start + params(3000) + "\r\n", nil, 0, ""},
+		// A credential's parameters, in a chunk of their own after a
+		// Contact that filled the block's, count as well.
+		{"params custom credentials at limit", Limits{MaxParams: 17}, start + params(7) + credentials + "\r\n", nil, 0, ""},
+		{"params custom credentials", Limits{MaxParams: 16}, start + params(7) + credentials + "\r\n", ErrTooManyParams, 3, "Authorization"},
 		// MaxURILength: default 4096 bytes, in the start line and headers.
 		{"uri default at limit", Limits{}, "OPTIONS " + longURI + " SIP/2.0\r\nTo: <" + longURI + ">\r\n\r\n", nil, 0, ""},
 		{"uri default over", Limits{}, "OPTIONS " + longURI + "a SIP/2.0\r\n\r\n", ErrURITooLong, 1, ""},
@@ -423,6 +429,18 @@ func TestParseAllocations(t *testing.T) {
 	assert.Equal(t, 1.0, testing.AllocsPerRun(50, func() { _, _ = Parse(typical) }))
 	var p Parser
 	assert.Equal(t, 1.0, testing.AllocsPerRun(50, func() { _, _ = p.ParseOwned(typical) }))
+
+	// A phone's REGISTER with credentials: the block, the parameters
+	// that overflow it, two Accept values, and the credentials with their
+	// ten parameters in one chunk (decoder.auth), where growing the bump
+	// buffer for them took two allocations and 1440 bytes.
+	phone, err := os.ReadFile("testdata/bench/phone-register.sip")
+	require.NoError(t, err)
+	m, err := Parse(phone)
+	require.NoError(t, err)
+	require.Len(t, m.Headers.Get(HeaderAuthorization).(*Auth).Params, 10)
+	assert.LessOrEqual(t, testing.AllocsPerRun(50, func() { _, _ = Parse(phone) }), 4.0)
+	assert.LessOrEqual(t, bytesPerParse(phone, 50), uint64(4624))
 }
 
 // bytesPerParse is the average of the bytes that n parses of data allocate.
