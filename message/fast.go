@@ -170,19 +170,7 @@ func (d *decoder) fastAddress(value string, i int, list bool, a *Address, form a
 		}
 	case '<':
 	default:
-		// A display name of tokens ("Bob <sip:...>", as sipp and many
-		// phones write From and To), or an addr-spec.
-		if form == formInfo {
-			return 0, false
-		}
-		j := i
-		for j < len(value) && (isToken(value[j]) || value[j] == ' ' || value[j] == '\t') {
-			j++
-		}
-		if j == len(value) || value[j] != '<' {
-			return d.fastAddrSpec(value, i, list, a)
-		}
-		display, k = trimLWS(value[i:j]), j
+		return d.fastTokenAddress(value, i, list, a, form)
 	}
 	// The URI ends at the first '>' (parseAddress), which fastSIPURI never
 	// takes.
@@ -209,6 +197,28 @@ func (d *decoder) fastAddress(value string, i int, list bool, a *Address, form a
 	}
 	a.Display, a.Params = display, ps
 	return end, true
+}
+
+// fastTokenAddress reads an address starting at value[i] whose display
+// name is made of tokens ("Bob <sip:...>", as sipp and many phones write
+// From and To), or an addr-spec. It is fastAddress's least common case,
+// kept out of it so that the common ones stay as short.
+func (d *decoder) fastTokenAddress(value string, i int, list bool, a *Address, form addressForm) (int, bool) {
+	if form == formInfo {
+		return 0, false
+	}
+	j := i
+	for j < len(value) && (isToken(value[j]) || value[j] == ' ' || value[j] == '\t') {
+		j++
+	}
+	if j == len(value) || value[j] != '<' {
+		return d.fastAddrSpec(value, i, list, a)
+	}
+	end, ok := d.fastAddress(value, j, list, a, form)
+	if ok {
+		a.Display = trimLWS(value[i:j])
+	}
+	return end, ok
 }
 
 // fastAddrSpec reads an address without angle brackets starting at
