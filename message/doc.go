@@ -17,9 +17,10 @@
 // written on the line of the previous one is marked Joined so that it is
 // written back the same way. The lists of bare tokens (Allow, Supported,
 // Require and the like) are one Header per line instead, whose *TokenList
-// holds the tokens in order; Headers.Tokens iterates over them. Header names are canonicalized for the headers
-// the package knows (compact forms included, RFC 3261 §7.3.3) and kept as
-// written for any other header, whose value is kept verbatim as *Raw.
+// holds the tokens in order; Headers.Tokens iterates over them. Header
+// names are canonicalized for the headers the package knows (compact forms
+// included, RFC 3261 §7.3.3) and kept as written for any other header,
+// whose value is kept verbatim as *Raw.
 //
 // Hostile input is bounded by Limits; errors are *ParseError values whose
 // StatusCode and Reason give the response a server should send, and which
