@@ -21,6 +21,8 @@ var messages = []struct {
 	{"INVITE", "invite.sip", 1},
 	{"REGISTER", "register.sip", 1},
 	{"200OK", "ok.sip", 3},
+	{"SippINVITE", "sipp-invite.sip", 1},       // what sipp's uac scenario sends
+	{"PhoneREGISTER", "phone-register.sip", 1}, // with credentials
 }
 
 func load(tb testing.TB, file string) []byte {
@@ -81,6 +83,16 @@ func TestBothParse(t *testing.T) {
 func BenchmarkParseINVITE(b *testing.B)   { benchParse(b, messages[0].file, messages[0].vias) }
 func BenchmarkParseREGISTER(b *testing.B) { benchParse(b, messages[1].file, messages[1].vias) }
 func BenchmarkParse200OK(b *testing.B)    { benchParse(b, messages[2].file, messages[2].vias) }
+
+// BenchmarkParseSippINVITE and BenchmarkParsePhoneREGISTER time the forms
+// that the three messages above do not have: display names of tokens, a
+// Contact without angle brackets, Digest credentials.
+func BenchmarkParseSippINVITE(b *testing.B) {
+	benchParse(b, messages[3].file, messages[3].vias)
+}
+func BenchmarkParsePhoneREGISTER(b *testing.B) {
+	benchParse(b, messages[4].file, messages[4].vias)
+}
 
 func benchParse(b *testing.B, file string, vias int) {
 	data := load(b, file)
