@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/emiago/sipgo/sip"
@@ -218,9 +219,30 @@ func BenchmarkAllocFloor(b *testing.B) {
 	})
 }
 
-// floorSink and bytesSink keep BenchmarkAllocFloor's allocations from
-// being optimized away.
+// BenchmarkAllocClass allocates one object with pointers of each size
+// class from 1 to 4 KB, and does nothing else: what a parse's block costs
+// by its size alone on this machine, whose collector runs every few
+// megabytes allocated. The cost is not proportional to the size: the
+// classes whose spans hold few objects (1280, 1536, 2048, 2688, 4096
+// bytes) cost about twice as much per byte as their neighbours.
+func BenchmarkAllocClass(b *testing.B) {
+	for _, size := range []int{1024, 1280, 1536, 1792, 2048, 2304, 2688, 3072, 3456, 4096} {
+		b.Run("bytes="+strconv.Itoa(size), func(b *testing.B) {
+			// A slice of pointers larger than 512 bytes has an 8-byte
+			// header before it in its size class.
+			n := (size - 8) / 8
+			b.ReportAllocs()
+			for b.Loop() {
+				classSink = make([]*byte, n)
+			}
+		})
+	}
+}
+
+// floorSink, bytesSink and classSink keep the allocations of
+// BenchmarkAllocFloor and BenchmarkAllocClass from being optimized away.
 var (
 	floorSink any
 	bytesSink []byte
+	classSink []*byte
 )
