@@ -237,15 +237,12 @@ func (d *decoder) fastAddrSpec(value string, i int, list bool, a *Address) (int,
 	if end < len(value) && value[end] == '?' || end-i > d.lim.maxURILength() {
 		return 0, false
 	}
+	// On failure, fastAddresses clears *a and the parameters (restore).
 	if n, ok := fastSIPURI(value[i:end], &a.URI, &d.params); !ok || n != end-i {
-		if ok {
-			a.URI = URI{}
-		}
 		return 0, false
 	}
 	ps, next, ok := d.fastParams(value, end, list)
 	if !ok {
-		a.URI = URI{}
 		return 0, false
 	}
 	a.Params = ps
