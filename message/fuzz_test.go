@@ -55,8 +55,11 @@ func FuzzParse(f *testing.F) {
 	for _, tt := range headerTests {
 		f.Add([]byte(headerTestStart + tt.line + "\r\n\r\n" + tt.body))
 	}
+	// The torture messages, and the benchmark messages, which are the
+	// common forms that the fast path reads.
 	files, _ := filepath.Glob(filepath.Join(tortureDir, "*", "*.dat"))
-	for _, file := range files {
+	bench, _ := filepath.Glob(filepath.Join("testdata", "bench", "*.sip"))
+	for _, file := range append(files, bench...) {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			f.Fatal(err)
