@@ -14,7 +14,7 @@ import (
 //
 // Every slot costs bytes on every parse, and on a small machine the garbage
 // collector's work follows the bytes allocated (a 6 KB block parsed 50%
-// slower than a 3 KB one in BenchmarkParseINVITE). So there are three
+// slower than a 3 KB one in BenchmarkParseINVITE). So there are four
 // layouts. block holds what an INVITE or a REGISTER from a user agent needs
 // (one Via; From, To and Contact; Allow and Supported, one TokenList
 // each): 2272 bytes, so that such an INVITE with a short SDP body takes
@@ -24,7 +24,9 @@ import (
 // largeBlock, 3496 bytes, holds what a message through proxies needs
 // (three Vias, six addresses), in the room that the larger size classes
 // would otherwise leave unused; pickLayout gives it to the messages that
-// have two Via or Record-Route lines.
+// have two Via or Record-Route lines. authBlock, 2552 bytes, holds a
+// request with credentials that is too long for block3072: a phone's
+// REGISTER or its INVITE after a 407, with the Auth and its parameters.
 // The first spill chunk holds two values, so a message one value larger
 // than its layout pays for a few hundred bytes more, not for a second
 // block.
@@ -87,6 +89,32 @@ type largeBlock struct {
 	cseq    [1]CSeq
 }
 
+// authBlock is the layout of a request with credentials (RFC 3261 §22.4)
+// that is too long for block3072, a phone's REGISTER or its INVITE after a
+// 407: an Auth and room for its ten or so parameters beside the Via's,
+// the From tag and the Contact's, and two Accept values. In block3456, the
+// usual layout took three more allocations for them (the parameters
+// overflowing the block, the credentials' chunk, the second media type):
+// 4624 bytes in four allocations for the REGISTER in
+// testdata/bench/phone-register.sip, where this one takes 3456 in one.
+type authBlock struct {
+	msg     Message
+	uri     URI
+	headers [14]Header
+	params  [18]Param
+	vias    [1]Via
+	addrs   [3]Address
+	numbers [3]Number
+	texts   [2]Text
+	raws    [1]Raw
+	tokens  [1]Token
+	strs    [4]string
+	lists   [1]TokenList
+	media   [2]MediaType
+	cseq    [1]CSeq
+	auths   [1]Auth
+}
+
 // slots are a block's parts, whatever its layout, as the decoder fills them.
 type slots struct {
 	base    unsafe.Pointer // the block, size bytes long
@@ -105,24 +133,31 @@ type slots struct {
 	lists   []TokenList
 	media   []MediaType
 	cseq    []CSeq
+	auths   []Auth // authBlock only
 }
 
 func (b *block) slots() slots {
 	return slots{unsafe.Pointer(b), unsafe.Sizeof(*b), &b.msg, &b.uri,
 		b.headers[:], b.params[:], b.vias[:], b.addrs[:], b.numbers[:], b.texts[:],
-		b.raws[:], b.tokens[:], b.strs[:], b.lists[:], b.media[:], b.cseq[:]}
+		b.raws[:], b.tokens[:], b.strs[:], b.lists[:], b.media[:], b.cseq[:], nil}
 }
 
 func (b *largeBlock) slots() slots {
 	return slots{unsafe.Pointer(b), unsafe.Sizeof(*b), &b.msg, &b.uri,
 		b.headers[:], b.params[:], b.vias[:], b.addrs[:], b.numbers[:], b.texts[:],
-		b.raws[:], b.tokens[:], b.strs[:], b.lists[:], b.media[:], b.cseq[:]}
+		b.raws[:], b.tokens[:], b.strs[:], b.lists[:], b.media[:], b.cseq[:], nil}
 }
 
 func (b *smallBlock) slots() slots {
 	return slots{unsafe.Pointer(b), unsafe.Sizeof(*b), &b.msg, &b.uri,
 		b.headers[:], b.params[:], b.vias[:], b.addrs[:], b.numbers[:], b.texts[:],
-		b.raws[:], b.tokens[:], b.strs[:], b.lists[:], b.media[:], b.cseq[:]}
+		b.raws[:], b.tokens[:], b.strs[:], b.lists[:], b.media[:], b.cseq[:], nil}
+}
+
+func (b *authBlock) slots() slots {
+	return slots{unsafe.Pointer(b), unsafe.Sizeof(*b), &b.msg, &b.uri,
+		b.headers[:], b.params[:], b.vias[:], b.addrs[:], b.numbers[:], b.texts[:],
+		b.raws[:], b.tokens[:], b.strs[:], b.lists[:], b.media[:], b.cseq[:], b.auths[:]}
 }
 
 // reset zeroes every slot, for the general parser to start again after the
@@ -142,6 +177,7 @@ func (s *slots) reset() {
 	clear(s.lists)
 	clear(s.media)
 	clear(s.cseq)
+	clear(s.auths)
 }
 
 // Sizes of the layouts.
@@ -149,6 +185,7 @@ const (
 	blockSize      = int(unsafe.Sizeof(block{}))
 	smallBlockSize = int(unsafe.Sizeof(smallBlock{}))
 	largeBlockSize = int(unsafe.Sizeof(largeBlock{}))
+	authBlockSize  = int(unsafe.Sizeof(authBlock{}))
 )
 
 // mallocHeader is the word the runtime puts before an object that has
@@ -205,6 +242,14 @@ type (
 		largeBlock
 		buf [9472 - mallocHeader - largeBlockSize]byte
 	}
+	auth3456 struct {
+		authBlock
+		buf [3456 - mallocHeader - authBlockSize]byte
+	}
+	auth4864 struct {
+		authBlock
+		buf [4864 - mallocHeader - authBlockSize]byte
+	}
 )
 
 // Limits of smallMessage: the largest message that small3072 holds, and the
@@ -223,23 +268,36 @@ func smallMessage(data []byte) bool {
 }
 
 // pickLayout returns the layout for data, a whole message: small for what
-// smallMessage takes, large for a message through proxies too long for
-// block3072, full otherwise.
+// smallMessage takes; for a message too long for block3072, large for one
+// through proxies and auth for a request with credentials, when their size
+// classes hold it; full otherwise.
 func pickLayout(data []byte) layout {
+	n := len(data)
 	switch {
 	case smallMessage(data):
 		return layoutSmall
-	case len(data) > len(block3072{}.buf) && len(data) <= len(large4864{}.buf) && routedMessage(data):
-		return layoutLarge
+	case n <= len(block3072{}.buf) || n > max(len(large4864{}.buf), len(auth4864{}.buf)):
+		return layoutFull
+	}
+	switch routed, credentials := lineCensus(data); {
+	case routed:
+		if n <= len(large4864{}.buf) {
+			return layoutLarge
+		}
+	case credentials && n <= len(auth4864{}.buf):
+		return layoutAuth
 	}
 	return layoutFull
 }
 
-// routedMessage reports whether the header block of data has two Via
-// lines, or a Via line and a Record-Route line: a message that went
-// through a proxy, whose values the usual layout would spill. Only the
-// first bytes of each line are looked at.
-func routedMessage(data []byte) bool {
+// lineCensus reports whether the header block of data has two Via lines,
+// or a Via line and a Record-Route line (routed: a message that went
+// through a proxy, whose values the usual layout would spill), and whether
+// it has an Authorization or Proxy-Authorization line before the second
+// of those: a routed message takes the large layout, or the usual one,
+// whatever its credentials. Only the first bytes of each line are looked
+// at.
+func lineCensus(data []byte) (routed, credentials bool) {
 	s := unsafe.String(unsafe.SliceData(data), len(data))
 	n := 0
 	for i := strings.IndexByte(s, '\n') + 1; i > 0 && i < len(s); {
@@ -247,10 +305,15 @@ func routedMessage(data []byte) bool {
 		if line[0] == '\r' || line[0] == '\n' {
 			break // the end of the header block
 		}
-		if hasPrefixFold(line, "via:") || hasPrefixFold(line, "v:") || hasPrefixFold(line, "record-route:") {
-			if n++; n == 2 {
-				return true
+		switch line[0] | 0x20 {
+		case 'v', 'r':
+			if hasPrefixFold(line, "via:") || hasPrefixFold(line, "v:") || hasPrefixFold(line, "record-route:") {
+				if n++; n == 2 {
+					return true, credentials
+				}
 			}
+		case 'a', 'p':
+			credentials = credentials || hasPrefixFold(line, "authorization:") || hasPrefixFold(line, "proxy-authorization:")
 		}
 		j := strings.IndexByte(line, '\n')
 		if j < 0 {
@@ -258,7 +321,7 @@ func routedMessage(data []byte) bool {
 		}
 		i += j + 1
 	}
-	return false
+	return false, credentials
 }
 
 // newBlock returns a block and n bytes to copy a message into, in one
@@ -268,6 +331,16 @@ func newBlock(n int, lay layout) (slots, []byte) {
 	if lay == layoutLarge && n <= len(large4864{}.buf) && n > len(block3072{}.buf) {
 		b := new(large4864)
 		return b.slots(), b.buf[:n:n]
+	}
+	if lay == layoutAuth {
+		switch {
+		case n <= len(auth3456{}.buf):
+			b := new(auth3456)
+			return b.slots(), b.buf[:n:n]
+		case n <= len(auth4864{}.buf):
+			b := new(auth4864)
+			return b.slots(), b.buf[:n:n]
+		}
 	}
 	if lay == layoutSmall {
 		switch {

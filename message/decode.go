@@ -62,6 +62,7 @@ func (d *decoder) init(b slots) {
 	d.lists = b.lists[:0]
 	d.media = b.media[:0]
 	d.cseqs = b.cseq[:0]
+	d.auths = b.auths[:0]
 }
 
 // next hands out the next free element of a chunk, starting a new chunk when

@@ -11,7 +11,9 @@ import (
 
 // TestPickLayout: the large layout goes to messages with two Via or
 // Record-Route lines (in any case, compact or not) that are too long for
-// block3072 and that large4864 holds; the small one to what smallMessage
+// block3072 and that large4864 holds; the auth layout to requests with an
+// Authorization or Proxy-Authorization line that are too long for
+// block3072 and that auth4864 holds; the small one to what smallMessage
 // takes; the usual one to the rest.
 func TestPickLayout(t *testing.T) {
 	// pad gives a message of size bytes: head, then a body of SDP-like
@@ -26,7 +28,10 @@ func TestPickLayout(t *testing.T) {
 		via    = "Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1\r\n"
 		rest   = "To: <sip:b@example.com>;tag=1\r\nFrom: <sip:a@example.com>;tag=2\r\nCall-ID: 1@a\r\nCSeq: 1 INVITE\r\n"
 		long   = 1000 // between block3072's room and large4864's
-		longer = 1500 // past large4864's room
+		longer = 1500 // past large4864's room, within auth4864's
+		// A request with credentials.
+		register = "REGISTER sip:example.com SIP/2.0\r\n"
+		creds    = `Authorization: Digest username="a", realm="example.com", nonce="n", uri="sip:example.com", response="0", algorithm=MD5` + "\r\n"
 	)
 	tests := []struct {
 		name string
@@ -41,6 +46,14 @@ func TestPickLayout(t *testing.T) {
 		{"two Vias, short", pad(start+via+via+rest+"Allow: A, B, C, D\r\n", 700), layoutFull},
 		{"two Vias, too long", pad(start+via+via+rest, longer), layoutFull},
 		{"small", []byte(start + via + rest + "Content-Length: 0\r\n\r\n"), layoutSmall},
+		{"credentials", pad(register+via+rest+creds, long), layoutAuth},
+		{"proxy credentials, lower case", pad(register+via+rest+"proxy-"+strings.ToLower(creds), long), layoutAuth},
+		{"credentials, past large4864's room", pad(register+via+rest+creds, longer), layoutAuth},
+		{"credentials and two Vias", pad(register+via+via+rest+creds, long), layoutLarge},
+		{"credentials and two Vias, past large4864's room", pad(register+creds+via+via+rest, longer), layoutFull},
+		{"credentials, short", pad(register+via+rest+creds, 700), layoutFull},
+		{"credentials, too long", pad(register+via+rest+creds, 2400), layoutFull},
+		{"credentials in the body", bytes.Replace(pad(register+via+rest, long), []byte("a=x\r\na=x\r\n"), []byte("Authorization:\r\n"), 1), layoutFull},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

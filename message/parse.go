@@ -65,6 +65,7 @@ const (
 	layoutSmall        // smallBlock
 	layoutFull         // block
 	layoutLarge        // largeBlock when the message's size class has room for it
+	layoutAuth         // authBlock when the message's size class has room for it
 )
 
 // parseInto is parse; a non-nil scratch block is used instead of a new one

@@ -430,17 +430,27 @@ func TestParseAllocations(t *testing.T) {
 	var p Parser
 	assert.Equal(t, 1.0, testing.AllocsPerRun(50, func() { _, _ = p.ParseOwned(typical) }))
 
-	// A phone's REGISTER with credentials: the block, the parameters
-	// that overflow it, two Accept values, and the credentials with their
-	// ten parameters in one chunk (decoder.auth), where growing the bump
-	// buffer for them took two allocations and 1440 bytes.
+	// A phone's REGISTER with credentials, too long for block3072: the
+	// auth layout holds its credentials, their ten parameters and its two
+	// Accept values, where the usual one took 4624 bytes in four
+	// allocations (5152 in five before decoder.auth).
 	phone, err := os.ReadFile("testdata/bench/phone-register.sip")
 	require.NoError(t, err)
+	require.Equal(t, layoutAuth, pickLayout(phone))
 	m, err := Parse(phone)
 	require.NoError(t, err)
 	require.Len(t, m.Headers.Get(HeaderAuthorization).(*Auth).Params, 10)
-	assert.LessOrEqual(t, testing.AllocsPerRun(50, func() { _, _ = Parse(phone) }), 4.0)
-	assert.LessOrEqual(t, bytesPerParse(phone, 50), uint64(4624))
+	assert.Equal(t, 1.0, testing.AllocsPerRun(50, func() { _, _ = Parse(phone) }))
+	if !raceEnabled() {
+		assert.LessOrEqual(t, bytesPerParse(phone, 50), uint64(3456+256))
+	}
+	// With the usual layout, the credentials take a chunk of their own
+	// (decoder.auth), where growing the bump buffer for their parameters
+	// took two allocations and 1440 bytes.
+	full := func() {
+		_, _ = defaultParser.parseInto(phone, false, nil, false, layoutFull)
+	}
+	assert.LessOrEqual(t, testing.AllocsPerRun(50, full), 4.0)
 }
 
 // bytesPerParse is the average of the bytes that n parses of data allocate.
@@ -512,7 +522,8 @@ func TestParseLargeLayout(t *testing.T) {
 	require.NoError(t, err)
 	require.Greater(t, len(ok), len(block3072{}.buf))
 	require.LessOrEqual(t, len(ok), len(large4864{}.buf))
-	require.True(t, routedMessage(ok))
+	routed, _ := lineCensus(ok)
+	require.True(t, routed)
 	checkParse(t, ok)
 	// What else the process allocates meanwhile adds a few bytes to the
 	// average; the size classes around are more than 1 KB apart.
