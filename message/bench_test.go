@@ -108,8 +108,14 @@ func benchParse(b *testing.B, file string) {
 
 // BenchmarkParseOwnedINVITE parses the INVITE with ParseOwned, which keeps
 // the input instead of copying it.
-func BenchmarkParseOwnedINVITE(b *testing.B) {
-	data := readBenchMessage(b, "invite.sip")
+func BenchmarkParseOwnedINVITE(b *testing.B) { benchParseOwned(b, "invite.sip") }
+
+// BenchmarkParseOwnedREGISTER is the same for a short request, which
+// takes the small layout.
+func BenchmarkParseOwnedREGISTER(b *testing.B) { benchParseOwned(b, "register.sip") }
+
+func benchParseOwned(b *testing.B, file string) {
+	data := readBenchMessage(b, file)
 	var p message.Parser
 	if _, err := p.ParseOwned(data); err != nil {
 		b.Fatal(err)

@@ -118,16 +118,14 @@ func (p *Parser) parseInto(data []byte, owned bool, scratch *block4864, general 
 	if scratch != nil {
 		b, own = scratch.slots(), scratch.buf[:len(data):len(data)]
 		copy(own, data)
+	} else if owned {
+		b = newOwnedBlock()
 	} else {
 		if lay == layoutAuto {
 			lay = pickLayout(data)
 		}
-		if owned {
-			b = newOwnedBlock(lay == layoutSmall)
-		} else {
-			b, own = newBlock(len(data), lay)
-			copy(own, data)
-		}
+		b, own = newBlock(len(data), lay)
+		copy(own, data)
 	}
 	st.uri, st.from, st.eol = uri, data, eol
 	if !general {
