@@ -270,13 +270,24 @@ func smallMessage(data []byte) bool {
 // pickLayout returns the layout for data, a whole message: small for what
 // smallMessage takes; for a message too long for block3072, large for one
 // through proxies and auth for a request with credentials, when their size
-// classes hold it; full otherwise.
+// classes hold it; auth for a REGISTER with credentials of any length
+// (registrars get them all the time, and in the usual layout they took a
+// chunk of their own and often more parameters than it holds); full
+// otherwise. Only REGISTERs pay for the census at the lengths that
+// block3072 holds, which the common INVITE has.
 func pickLayout(data []byte) layout {
 	n := len(data)
 	switch {
 	case smallMessage(data):
 		return layoutSmall
-	case n <= len(block3072{}.buf) || n > max(len(large4864{}.buf), len(auth4864{}.buf)):
+	case n <= len(block3072{}.buf):
+		if bytes.HasPrefix(data, []byte("REGISTER ")) {
+			if _, credentials := lineCensus(data); credentials {
+				return layoutAuth
+			}
+		}
+		return layoutFull
+	case n > max(len(large4864{}.buf), len(auth4864{}.buf)):
 		return layoutFull
 	}
 	switch routed, credentials := lineCensus(data); {

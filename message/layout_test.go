@@ -13,8 +13,9 @@ import (
 // Record-Route lines (in any case, compact or not) that are too long for
 // block3072 and that large4864 holds; the auth layout to requests with an
 // Authorization or Proxy-Authorization line that are too long for
-// block3072 and that auth4864 holds; the small one to what smallMessage
-// takes; the usual one to the rest.
+// block3072 and that auth4864 holds, and to REGISTERs with credentials
+// that block3072 would hold; the small one to what smallMessage takes; the
+// usual one to the rest.
 func TestPickLayout(t *testing.T) {
 	// pad gives a message of size bytes: head, then a body of SDP-like
 	// lines.
@@ -51,7 +52,9 @@ func TestPickLayout(t *testing.T) {
 		{"credentials, past large4864's room", pad(register+via+rest+creds, longer), layoutAuth},
 		{"credentials and two Vias", pad(register+via+via+rest+creds, long), layoutLarge},
 		{"credentials and two Vias, past large4864's room", pad(register+creds+via+via+rest, longer), layoutFull},
-		{"credentials, short", pad(register+via+rest+creds, 700), layoutFull},
+		{"credentials, short", pad(register+via+rest+creds, 700), layoutAuth},
+		{"credentials, short, not a REGISTER", pad("INVITE sip:b@example.com SIP/2.0\r\n"+via+rest+creds, 700), layoutFull},
+		{"credentials, short, in a response", pad(start+via+rest+creds, 700), layoutFull},
 		{"credentials, too long", pad(register+via+rest+creds, 2400), layoutFull},
 		{"credentials in the body", bytes.Replace(pad(register+via+rest, long), []byte("a=x\r\na=x\r\n"), []byte("Authorization:\r\n"), 1), layoutFull},
 	}
