@@ -30,6 +30,8 @@ var benchMessages = []struct {
 	{"SippINVITE", "sipp-invite.sip", strings.NewReplacer("Contact: sip:sipp@127.0.0.1:5061", "Contact: <sip:sipp@127.0.0.1:5061>")},
 	// A phone's second REGISTER, with its credentials (RFC 3261 §22.4).
 	{"PhoneREGISTER", "phone-register.sip", strings.NewReplacer("To: sip:alice@example.com", "To: <sip:alice@example.com>")},
+	// register.sip after a 401, with its credentials.
+	{"REGISTERAuth", "register-auth.sip", nil},
 }
 
 // A Via and a Contact as a proxy or a registrar meets them.
@@ -91,6 +93,10 @@ func BenchmarkParseSippINVITE(b *testing.B) { benchParse(b, "sipp-invite.sip") }
 // BenchmarkParsePhoneREGISTER parses a REGISTER with credentials, as a
 // registrar receives them from phones every few minutes.
 func BenchmarkParsePhoneREGISTER(b *testing.B) { benchParse(b, "phone-register.sip") }
+
+// BenchmarkParseREGISTERAuth parses the REGISTER of BenchmarkParseREGISTER
+// sent again with its credentials, as after a 401.
+func BenchmarkParseREGISTERAuth(b *testing.B) { benchParse(b, "register-auth.sip") }
 
 func benchParse(b *testing.B, file string) {
 	data := readBenchMessage(b, file)

@@ -454,12 +454,8 @@ func TestParseAllocations(t *testing.T) {
 
 	// A shorter REGISTER with credentials, which block3072 would hold:
 	// the auth layout too, in one allocation (two before, of 3648 bytes).
-	register, err := os.ReadFile("testdata/bench/register.sip")
+	short, err := os.ReadFile("testdata/bench/register-auth.sip")
 	require.NoError(t, err)
-	short := bytes.Replace(register, []byte("Content-Length"), []byte(`Authorization: Digest username="bob", `+
-		`realm="biloxi.example.com", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", uri="sip:registrar.biloxi.example.com", `+
-		`response="6629fae49393a05397450978507c4ef1", algorithm=MD5, cnonce="0a4f113b", qop=auth, nc=00000001, `+
-		`opaque="5ccc069c403ebaf9f0171e9517f40e41"`+"\r\nContent-Length"), 1)
 	require.LessOrEqual(t, len(short), len(block3072{}.buf))
 	require.Equal(t, layoutAuth, pickLayout(short))
 	checkParse(t, short)
