@@ -24,6 +24,7 @@ var messages = []struct {
 	{"200OK", "ok.sip", 3},
 	{"SippINVITE", "sipp-invite.sip", 1},       // what sipp's uac scenario sends
 	{"PhoneREGISTER", "phone-register.sip", 1}, // with credentials
+	{"REGISTERAuth", "register-auth.sip", 1},   // REGISTER's, with credentials
 }
 
 func load(tb testing.TB, file string) []byte {
@@ -93,6 +94,9 @@ func BenchmarkParseSippINVITE(b *testing.B) {
 }
 func BenchmarkParsePhoneREGISTER(b *testing.B) {
 	benchParse(b, messages[4].file, messages[4].vias)
+}
+func BenchmarkParseREGISTERAuth(b *testing.B) {
+	benchParse(b, messages[5].file, messages[5].vias)
 }
 
 func benchParse(b *testing.B, file string, vias int) {
