@@ -40,7 +40,7 @@ idle() {
 for _ in $(seq "$rounds"); do
 	for lib in sippet sipgo; do
 		if [ "${IDLE:-}" = 1 ]; then idle; fi
-		./bench.test -test.run '^$' -test.bench "^Benchmark${pattern}\$/^lib=${lib}\$" \
+		./bench.test -test.run '^$' -test.bench "^Benchmark(${pattern})\$/^lib=${lib}\$" \
 			-test.benchmem -test.count 1 -test.benchtime 1s | grep '^Benchmark' >>"$out"
 	done
 done
