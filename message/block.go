@@ -267,14 +267,18 @@ func smallMessage(data []byte) bool {
 	return len(data) <= smallMax && bytes.Count(data, []byte{'\n'})+bytes.Count(data, []byte{','}) <= smallLines
 }
 
-// pickLayout returns the layout for data, a whole message: small for what
-// smallMessage takes; for a message too long for block3072, large for one
-// through proxies and auth for a request with credentials, when their size
-// classes hold it; auth for a REGISTER with credentials of any length
-// (registrars get them all the time, and in the usual layout they took a
-// chunk of their own and often more parameters than it holds); full
-// otherwise. Only REGISTERs pay for the census at the lengths that
-// block3072 holds, which the common INVITE has.
+// pickLayout returns the layout for data, a whole message:
+//   - small for what smallMessage takes;
+//   - large for a message through proxies, and auth for a request with
+//     credentials, when it is too long for block3072 and their size
+//     classes hold it;
+//   - auth for a REGISTER with credentials of any length: registrars get
+//     them all the time, and the usual layout gave the credentials a chunk
+//     of their own and often too few parameter slots;
+//   - full otherwise.
+//
+// At the lengths block3072 holds, which the common INVITE has, only a
+// REGISTER pays for the line census.
 func pickLayout(data []byte) layout {
 	n := len(data)
 	switch {
