@@ -94,16 +94,24 @@ func (e *ParseError) Error() string {
 func (e *ParseError) Unwrap() error { return e.Err }
 
 // StatusCode is the response a server should send for a request that failed to
-// parse this way: 505 for an unsupported version, 400 otherwise (RFC 3261 §8.2, §21.4.1).
+// parse this way (RFC 3261 §8.2): 505 for an unsupported version (§21.5.6),
+// 513 for a message above Limits.MaxMessageSize (§21.5.7), 414 for a
+// Request-URI above Limits.MaxURILength (§21.4.12), and 400 otherwise
+// (§21.4.1), a URI too long inside a header included.
 func (e *ParseError) StatusCode() int {
-	if errors.Is(e.Err, ErrBadVersion) {
+	switch {
+	case errors.Is(e.Err, ErrBadVersion):
 		return StatusVersionNotSupported
+	case errors.Is(e.Err, ErrMessageTooLarge):
+		return StatusMessageTooLarge
+	case errors.Is(e.Err, ErrURITooLong) && e.Header == "":
+		return StatusRequestURITooLong
 	}
 	return StatusBadRequest
 }
 
-// Reason is a reason phrase that names the problem, for a 400 sent back to the
-// peer. It never contains CR or LF.
+// Reason is a reason phrase that names the problem, for the response sent
+// back to the peer. It never contains CR or LF.
 func (e *ParseError) Reason() string {
 	r := e.Err.Error()
 	r = strings.TrimPrefix(r, "sip: ")

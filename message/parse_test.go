@@ -269,7 +269,14 @@ func TestLimits(t *testing.T) {
 			require.True(t, errors.As(err, &pe))
 			assert.Equal(t, tt.line, pe.Line, "%v", err)
 			assert.Equal(t, tt.header, pe.Header)
-			assert.Equal(t, StatusBadRequest, pe.StatusCode())
+			code := StatusBadRequest
+			switch {
+			case tt.err == ErrMessageTooLarge:
+				code = StatusMessageTooLarge // RFC 3261 §21.5.7
+			case tt.err == ErrURITooLong && tt.header == "":
+				code = StatusRequestURITooLong // §21.4.12: the Request-URI only
+			}
+			assert.Equal(t, code, pe.StatusCode())
 		})
 	}
 	// Parse uses the defaults, like a zero Parser.

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"unsafe"
 )
 
@@ -63,7 +64,7 @@ func NewStreamReader(r *bufio.Reader, p *Parser) *StreamReader {
 // header block was read whole but the body cannot be framed (no
 // Content-Length, an unreadable one, or one above Limits.MaxMessageSize),
 // ReadFrame returns that header block, empty line included, with the error,
-// so that a server can parse it to answer (RFC 3261 §21.4.1 400, §21.5.14
+// so that a server can parse it to answer (RFC 3261 §21.4.1 400, §21.5.7
 // 513) before closing the connection.
 func (s *StreamReader) ReadFrame() ([]byte, error) {
 	acc, n, cl, err := s.readHead()
@@ -222,6 +223,12 @@ func (s *StreamReader) takeHead(acc []byte, n int) []byte {
 
 // readBody reads a whole frame of total bytes whose header block, n bytes,
 // is either still buffered (acc nil) or already in acc.
+//
+// A frame within the default limits is read into one buffer. Past
+// DefaultMaxMessageSize the buffer grows as the body arrives, not as the
+// peer's Content-Length announces it: under a large or removed
+// Limits.MaxMessageSize, a header block that claims a huge body costs the
+// bytes that were sent, not the bytes that were claimed.
 func (s *StreamReader) readBody(acc []byte, n, total int) ([]byte, error) {
 	if acc == nil {
 		if s.r.Buffered() >= total {
@@ -231,17 +238,21 @@ func (s *StreamReader) readBody(acc []byte, n, total int) ([]byte, error) {
 			s.r.Discard(total)
 			return frame, nil
 		}
-		n = 0
+		n = 0 // the header block is read with the body
 	}
-	var frame []byte
-	if cap(acc) >= total {
-		frame = acc[:total]
-	} else {
-		frame = make([]byte, total)
-		copy(frame, acc)
+	frame := acc[:n]
+	if want := min(total, max(DefaultMaxMessageSize, 2*n)); cap(frame) < want {
+		frame = slices.Grow(frame, want-n)
 	}
-	if _, err := io.ReadFull(s.r, frame[n:]); err != nil {
-		return nil, unexpected(err)
+	for len(frame) < total {
+		if len(frame) == cap(frame) {
+			frame = slices.Grow(frame, min(total-len(frame), len(frame)))
+		}
+		k, err := s.r.Read(frame[len(frame):min(total, cap(frame))])
+		frame = frame[:len(frame)+k]
+		if err != nil && len(frame) < total {
+			return nil, unexpected(err)
+		}
 	}
 	return frame, nil
 }

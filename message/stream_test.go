@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -199,8 +200,48 @@ func TestStreamReadFrameErrors(t *testing.T) {
 				var pe *message.ParseError
 				require.ErrorAs(t, err, &pe)
 				assert.Contains(t, pe.Detail, tt.detail)
-				assert.Equal(t, message.StatusBadRequest, pe.StatusCode())
+				code := message.StatusBadRequest
+				if tt.wantErr == message.ErrMessageTooLarge {
+					code = message.StatusMessageTooLarge // RFC 3261 §21.5.7
+				}
+				assert.Equal(t, code, pe.StatusCode())
 			})
+		})
+	}
+}
+
+// Past the default limits, a frame's buffer grows with the bytes that
+// arrive, not with the Content-Length the peer announced: a header block
+// that claims a huge body, under a large or removed Limits.MaxMessageSize,
+// costs what was sent. A body that does arrive is read whole, whatever the
+// reads.
+func TestStreamReadFrameClaimedBody(t *testing.T) {
+	unlimited := &message.Parser{Limits: message.Limits{MaxMessageSize: -1}}
+	large := &message.Parser{Limits: message.Limits{MaxMessageSize: 1 << 30}}
+	t.Run("huge Content-Length without a limit", func(t *testing.T) {
+		// 2**62 bytes: a buffer of that size cannot even be made.
+		stream := streamMsg(1, "Content-Length: 4611686018427387904", "x")
+		_, err := message.NewStreamReader(bufio.NewReader(strings.NewReader(stream)), unlimited).ReadFrame()
+		assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	})
+	t.Run("memory follows the bytes sent", func(t *testing.T) {
+		stream := streamMsg(1, "Content-Length: 500000000", "abc")
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := message.NewStreamReader(bufio.NewReader(strings.NewReader(stream)), large).ReadFrame()
+		runtime.ReadMemStats(&after)
+		assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+		assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20),
+			"a %d-byte stream claiming 500 MB", len(stream))
+	})
+	body := strings.Repeat("0123456789abcdef", 300000/16)
+	m := streamMsg(1, "Content-Length: 300000", body)
+	for _, r := range streamReaders {
+		t.Run("body past the default limit, "+r.name, func(t *testing.T) {
+			frames, _, err := readAllFrames(r.new(m+m), large)
+			assert.Equal(t, io.EOF, err)
+			require.Len(t, frames, 2)
+			assert.True(t, frames[0] == m && frames[1] == m, "frames differ from the messages sent")
 		})
 	}
 }

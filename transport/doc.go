@@ -11,7 +11,9 @@
 // every message goes to the configured handler as a *Incoming. A response
 // whose top Via is not this transport's is discarded (RFC 3261 §18.1.2). A
 // request that does not parse but has a readable top Via is answered at once
-// with a stateless 400 whose reason phrase names the problem; other
+// with a stateless 400 whose reason phrase names the problem (513 for a
+// message too large, 414 for a Request-URI too long, 505 for a version
+// other than SIP/2.0: ParseError.StatusCode); other
 // unparsable datagrams are dropped. Stats counts all of it. The reader
 // takes up to 8 datagrams per system call (recvmmsg(2) on Linux), and the
 // socket asks for a 4 MiB receive buffer (UDPConfig.ReadBuffer): the
@@ -40,7 +42,7 @@
 // top Via at the sent-by port (RFC 3261 §18.2.2). Requests reuse the open
 // connection to their Dest or dial one. A connection closes when it idles,
 // when its framing is lost (a request that cannot be framed gets a
-// stateless 400 first), or when a write fails; StreamConfig bounds the
+// stateless 400 first, or 513 when its Content-Length is above the limit), or when a write fails; StreamConfig bounds the
 // time a peer may take and the connections it may open.
 //
 // # Supervision

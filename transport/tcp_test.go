@@ -231,8 +231,9 @@ func TestTCPPingPong(t *testing.T) {
 
 func TestTCPBadFraming(t *testing.T) {
 	// RFC 3261 §18.3: without Content-Length (or with one above the limit)
-	// the stream cannot be framed: a request gets a stateless 400 and the
-	// connection closes. Garbage closes it without a word.
+	// the stream cannot be framed: a request gets a stateless 400 (513 when
+	// it is too large, §21.5.7) and the connection closes. Garbage closes it
+	// without a word.
 	tests := []struct {
 		name   string
 		input  string
@@ -240,7 +241,7 @@ func TestTCPBadFraming(t *testing.T) {
 		status int
 	}{
 		{name: "no Content-Length", input: strings.TrimSuffix(request(5060, 1), "Content-Length: 0\r\n\r\n") + "\r\n", status: 400},
-		{name: "too large", input: strings.Replace(request(5060, 1), "Content-Length: 0", "Content-Length: 100000", 1), status: 400},
+		{name: "too large", input: strings.Replace(request(5060, 1), "Content-Length: 0", "Content-Length: 100000", 1), status: 513},
 		{name: "garbage", input: strings.Repeat("x", 200), limits: message.Limits{MaxLineLength: 100}},
 	}
 	for _, tt := range tests {
