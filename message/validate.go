@@ -1,6 +1,9 @@
 package message
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Validate checks what every element needs before it acts on a message and
 // that Parse leaves alone because it is about meaning, not syntax:
@@ -18,7 +21,7 @@ import "fmt"
 //     Content-Length, Content-Type, Expires, ...) appears twice;
 //   - a request's CSeq method is its method (§8.1.1.5);
 //   - Content-Length, when present, is the length of Body, and a non-empty
-//     Body has a Content-Type (§20.15).
+//     Body has a Content-Type that is a media type (§20.15).
 //
 // It reports the first problem as a *ValidationError wrapping a sentinel
 // (ErrBadVersion, ErrBadStartLine, ErrInvalidURI, ErrMissingHeader,
@@ -32,7 +35,7 @@ import "fmt"
 //
 // Validate does not apply an element's policy (schemes, extensions, methods,
 // Max-Forwards 0): RequestPolicy.Check does.
-func (m *Message) Validate() error { return m.validate(false) }
+func (m *Message) Validate() error { return m.validate(validation{}) }
 
 // Indexes of the mandatory headers, in the order Validate reports them.
 const (
@@ -56,9 +59,20 @@ var mandatory = [mandCount]string{
 	mandVia:         HeaderVia,
 }
 
-// validate is Validate; noMaxForwards accepts a request without Max-Forwards
-// (RequestPolicy.RFC2543).
-func (m *Message) validate(noMaxForwards bool) error {
+// validation is what RequestPolicy.Check changes in Validate's checks.
+type validation struct {
+	// noMaxForwards accepts a request without Max-Forwards (RFC2543).
+	noMaxForwards bool
+	// proxy checks only what a proxy acts on (RFC 3261 §16.3 step 1): "an
+	// element would not reject a request because of a malformed Date
+	// header field". A repeated header is refused only when the proxy
+	// reads it (the mandatory ones, and Content-Length, whose disagreement
+	// is how requests are smuggled), and a body needs no Content-Type.
+	proxy bool
+}
+
+// validate is Validate, with what a policy changes.
+func (m *Message) validate(how validation) error {
 	if m.Version != "" && !equalFold(m.Version, Version) {
 		return &ValidationError{StatusCode: StatusVersionNotSupported, Err: ErrBadVersion,
 			Detail: fmt.Sprintf("%q", m.Version)}
@@ -83,7 +97,7 @@ func (m *Message) validate(noMaxForwards bool) error {
 		seen          = make([]*headerSpec, 0, 16)
 		dup           string
 		contentLength *Header
-		contentType   bool
+		contentType   *Header
 		badVia        bool
 	)
 	for i := range m.Headers {
@@ -92,7 +106,7 @@ func (m *Message) validate(noMaxForwards bool) error {
 		if spec == nil {
 			continue
 		}
-		if spec.single {
+		if spec.single && (!how.proxy || proxyReads(spec.name)) {
 			for _, s := range seen {
 				if s == spec && dup == "" {
 					dup = spec.name
@@ -106,7 +120,9 @@ func (m *Message) validate(noMaxForwards bool) error {
 				contentLength = h
 			}
 		case HeaderContentType:
-			contentType = true
+			if contentType == nil {
+				contentType = h
+			}
 		case HeaderVia:
 			if v, ok := h.Value.(*Via); !ok || v.Host == "" || v.Transport == "" {
 				badVia = true
@@ -122,7 +138,7 @@ func (m *Message) validate(noMaxForwards bool) error {
 		if found[k] != nil {
 			continue
 		}
-		if k == mandMaxForwards && (!request || noMaxForwards) {
+		if k == mandMaxForwards && (!request || how.noMaxForwards) {
 			continue
 		}
 		return invalid(name, ErrMissingHeader, "")
@@ -155,10 +171,27 @@ func (m *Message) validate(noMaxForwards bool) error {
 				fmt.Sprintf("Content-Length %d, body of %d bytes", n.Value, len(m.Body)))
 		}
 	}
-	if len(m.Body) > 0 && !contentType {
-		return invalid(HeaderContentType, ErrMissingHeader, "a body needs a Content-Type")
+	if len(m.Body) > 0 && !how.proxy {
+		// §20.15: a body's Content-Type names its media type.
+		var v Value
+		if contentType != nil {
+			v = contentType.Value
+		}
+		switch v.(type) {
+		case *MediaType:
+		case nil:
+			return invalid(HeaderContentType, ErrMissingHeader, "a body needs a Content-Type")
+		default:
+			return invalid(HeaderContentType, ErrInvalidHeader, "not a media type")
+		}
 	}
 	return nil
+}
+
+// proxyReads reports whether a proxy acts on the single-valued header name,
+// so that a second one must be refused rather than forwarded.
+func proxyReads(name string) bool {
+	return name == HeaderContentLength || slices.Contains(mandatory[:], name)
 }
 
 // checkMandatory checks the value of the first header named name.
@@ -217,7 +250,8 @@ type RequestPolicy struct {
 	Methods []string
 	// Proxy checks as a proxy (§16.3) rather than as a UAS (§8.2):
 	// Max-Forwards 0 gets 483 (step 3) and Proxy-Require is checked instead
-	// of Require (step 5). A proxy may instead answer an OPTIONS with
+	// of Require (step 5). What a proxy does not act on is forwarded as it
+	// is (step 1): a repeated Date or Subject, a body without Content-Type. A proxy may instead answer an OPTIONS with
 	// Max-Forwards 0 itself (step 3, §11); that is the caller's decision, taken
 	// on errors.Is(err, ErrTooManyHops). Loop detection (step 4) needs the
 	// proxy's own branch: see CheckLoop.
@@ -241,7 +275,7 @@ func (p *RequestPolicy) Check(req *Message) error {
 	if p == nil {
 		p = &RequestPolicy{}
 	}
-	if err := req.validate(p.RFC2543); err != nil || !req.IsRequest() {
+	if err := req.validate(validation{noMaxForwards: p.RFC2543, proxy: p.Proxy}); err != nil || !req.IsRequest() {
 		return err
 	}
 	if p.Methods != nil && !containsExact(p.Methods, req.Method) {

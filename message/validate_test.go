@@ -190,6 +190,14 @@ v=0
 		// §20.15: a body needs a Content-Type.
 		{name: "body without Content-Type", msg: valReplace(valInvite, "Content-Length: 0\n\n", "Content-Length: 4\n\nv=0\n"),
 			err: ErrMissingHeader, status: StatusBadRequest, header: HeaderContentType},
+		// Content-Type = ( "Content-Type" / "c" ) HCOLON media-type: an
+		// empty one names none, and one that Parse kept as *Raw is no
+		// media type.
+		{name: "body with an empty Content-Type", msg: valReplace(valInvite, "Content-Length: 0\n\n", "Content-Type:\nContent-Length: 4\n\nv=0\n"),
+			err: ErrMissingHeader, status: StatusBadRequest, header: HeaderContentType},
+		{name: "body with a Content-Type that is no media type", msg: valReplace(valInvite, "Content-Length: 0\n\n", "Content-Type: sdp\nContent-Length: 4\n\nv=0\n"),
+			err: ErrInvalidHeader, status: StatusBadRequest, header: HeaderContentType},
+		{name: "empty Content-Type without a body", msg: valReplace(valInvite, "Content-Length: 0\n", "c:\nContent-Length: 0\n")},
 
 		// §20: single-valued headers appear once; the first repeated one in
 		// message order is reported.
@@ -376,6 +384,28 @@ func TestRequestPolicyCheck(t *testing.T) {
 			err: ErrBadExtension, status: StatusBadExtension, header: HeaderRequire, unsupported: []string{"timer", "gruu"}},
 		{name: "Require ignored in ACK", policy: &RequestPolicy{}, msg: valMethod(MethodAck, "Require: timer\n")},
 		{name: "Require ignored in CANCEL", policy: &RequestPolicy{}, msg: valMethod(MethodCancel, "Require: timer\n")},
+		// §16.3 step 1: a proxy forwards what it does not act on as it is,
+		// "an element would not reject a request because of a malformed
+		// Date header field"; a UAS refuses the same requests.
+		{name: "proxy forwards two Dates", policy: &RequestPolicy{Proxy: true},
+			msg: valMethod(MethodInvite, "Date: Sat, 13 Nov 2010 23:29:00 GMT\nDate: Sat, 13 Nov 2010 23:29:01 GMT\n")},
+		{name: "UAS refuses two Dates", policy: &RequestPolicy{},
+			msg: valMethod(MethodInvite, "Date: Sat, 13 Nov 2010 23:29:00 GMT\nDate: Sat, 13 Nov 2010 23:29:01 GMT\n"),
+			err: ErrDuplicateHeader, status: StatusBadRequest, header: HeaderDate},
+		{name: "proxy forwards two Subjects", policy: &RequestPolicy{Proxy: true}, msg: valMethod(MethodInvite, "Subject: a\ns: b\n")},
+		{name: "proxy forwards a body without Content-Type", policy: &RequestPolicy{Proxy: true},
+			msg: valReplace(valInvite, "Content-Length: 0\n\n", "Content-Length: 4\n\nv=0\n")},
+		{name: "UAS refuses a body without Content-Type", policy: &RequestPolicy{},
+			msg: valReplace(valInvite, "Content-Length: 0\n\n", "Content-Length: 4\n\nv=0\n"),
+			err: ErrMissingHeader, status: StatusBadRequest, header: HeaderContentType},
+		// What a proxy reads must still be unique: transaction matching
+		// reads Call-ID, and two Content-Lengths are how requests are
+		// smuggled.
+		{name: "proxy refuses two Call-IDs", policy: &RequestPolicy{Proxy: true}, msg: valMethod(MethodInvite, "i: other@example.com\n"),
+			err: ErrDuplicateHeader, status: StatusBadRequest, header: HeaderCallID},
+		{name: "proxy refuses two Content-Lengths", policy: &RequestPolicy{Proxy: true}, msg: valInvite,
+			edit: func(m *Message) { m.Headers.Add(HeaderContentLength, &Number{}) },
+			err:  ErrDuplicateHeader, status: StatusBadRequest, header: HeaderContentLength},
 		{name: "Proxy-Require ignored in CANCEL", policy: &RequestPolicy{Proxy: true}, msg: valMethod(MethodCancel, "Proxy-Require: timer\n")},
 		{name: "UAS ignores Proxy-Require", policy: &RequestPolicy{}, msg: valMethod(MethodInvite, "Proxy-Require: sec-agree\n")},
 		{name: "proxy ignores Require", policy: &RequestPolicy{Proxy: true}, msg: valMethod(MethodInvite, "Require: 100rel\n")},
