@@ -21,7 +21,7 @@ const InitialMaxForwards = 70
 // the result.
 func NewRequest(method string, uri *URI, from, to *Address) *Message {
 	from = from.clone()
-	if !from.Params.Has("tag") {
+	if from.Tag() == "" { // a "tag" without a value is no tag (§25.1)
 		from.Params.Set("tag", NewTag())
 	}
 	return &Message{

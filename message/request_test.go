@@ -3,6 +3,7 @@ package message_test
 import (
 	"errors"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -64,6 +65,23 @@ func TestNewRequestKeepsFromTag(t *testing.T) {
 	assert.Equal(t, "9fxced76sl", req.From().Tag())
 	assert.Equal(t, "314159", req.To().Tag())
 	assert.Equal(t, "1 BYE", req.CSeq().String())
+}
+
+// RFC 3261 §8.1.1.3: the From of a new request MUST carry a tag, and
+// tag-param = "tag" EQUAL token (§25.1): a "tag" without a value is replaced.
+func TestNewRequestValuelessFromTag(t *testing.T) {
+	uri, err := message.ParseURI("sip:bob@biloxi.example.com")
+	require.NoError(t, err)
+	to, err := message.ParseAddress("<sip:bob@biloxi.example.com>")
+	require.NoError(t, err)
+	for _, params := range []string{";tag", `;tag=""`, ";x=1;TAG"} {
+		from, err := message.ParseAddress("<sip:alice@atlanta.example.com>" + params)
+		require.NoError(t, err)
+		req := message.NewRequest(message.MethodInvite, uri, from, to)
+		assert.Len(t, req.From().Tag(), 16, "%s", req.From())
+		assert.Equal(t, strings.Count(params, ";"), len(req.From().Params), "the tag is replaced, not added: %s", req.From())
+		assert.Empty(t, from.Tag(), "the argument must not change")
+	}
 }
 
 func TestNewRequestUnique(t *testing.T) {

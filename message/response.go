@@ -47,11 +47,12 @@ func NewResponse(req *Message, code int, reason string) *Message {
 	}
 	b.copyHeaders(req.Headers, HeaderFrom)
 	if to := req.To(); to != nil {
-		if code > 100 && !to.Params.Has("tag") {
+		if code > 100 && to.Tag() == "" {
 			// Room for the tag next to the copied parameters, so that
-			// adding it does not move them.
+			// adding it does not move them. A "tag" without a value is no
+			// tag (tag-param = "tag" EQUAL token, §25.1): it is replaced.
 			to = b.address(to, 1)
-			to.Params = append(to.Params, Param{Name: "tag", Value: b.newTag()})
+			to.Params.Set("tag", b.newTag())
 		} else {
 			to = b.address(to, 0)
 		}

@@ -72,6 +72,10 @@ func TestNewResponseHeaders(t *testing.T) {
 		{"existing tag kept", message.MethodInvite, ";tag=a6c85cf", 200, "a6c85cf", true},
 		{"existing tag kept in 100", message.MethodInvite, ";tag=a6c85cf", 100, "a6c85cf", false},
 		{"existing tag kept in 481", message.MethodBye, ";tag=a6c85cf", 481, "a6c85cf", false},
+		// §25.1: tag-param = "tag" EQUAL token, so a "tag" without a value
+		// is no tag: the response gets a new one, in its place.
+		{"tag without a value", message.MethodInvite, ";tag", 200, "new", true},
+		{"tag with an empty quoted value", message.MethodInvite, `;tag=""`, 200, "new", true},
 		// §12.1.1: Record-Route is copied in 101-299 responses to requests
 		// that create dialogs.
 		{"SUBSCRIBE 202", message.MethodSubscribe, "", 202, "new", true},
@@ -110,6 +114,7 @@ func TestNewResponseHeaders(t *testing.T) {
 			case "new":
 				assert.True(t, builderIsToken(to.Tag()), to.String())
 				assert.Empty(t, req.To().Tag(), "the request's To must not change")
+				assert.Len(t, to.Params, 1, "one tag: %s", to)
 			default:
 				assert.Equal(t, tt.wantTag, to.Tag())
 			}
