@@ -76,8 +76,15 @@ func (m *Message) PushRecordRoute(a *Address) { m.Headers.push(HeaderRecordRoute
 // IsLooseRouter reports whether u has the lr parameter, which marks the
 // element it names as a loose router (RFC 3261 §19.1.1, §16.12). A request
 // whose next hop has a Route URI without lr must be sent the strict-routing
-// way: that URI becomes the Request-URI (§16.6 step 6, §12.2.1.1).
-func (u *URI) IsLooseRouter() bool { return u != nil && u.Params.Has("lr") }
+// way: that URI becomes the Request-URI (§16.6 step 6, §12.2.1.1). The name
+// may be escaped, as in RFC 4475 §3.1.1.2.
+func (u *URI) IsLooseRouter() bool {
+	if u == nil {
+		return false
+	}
+	_, ok := findURIParamIndex(u.Params, "lr")
+	return ok
+}
 
 // push puts v before the values of the header name (canonical), with
 // Headers.Insert so that the values stay on their lines. The first value of a

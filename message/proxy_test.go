@@ -199,7 +199,9 @@ func TestIsLooseRouter(t *testing.T) {
 		{"sip:p1.example.com;lr", true},
 		{"sip:p1.example.com;transport=tcp;lr", true},
 		{"sips:p1.example.com:5061;lr;maddr=192.0.2.1", true},
-		{"sip:p1.example.com;LR", true},    // parameter names are case-insensitive (§19.1.4)
+		{"sip:p1.example.com;LR", true},     // parameter names are case-insensitive (§19.1.4)
+		{"sip:p1.example.com;%6C%72", true}, // and may be escaped (RFC 4475 §3.1.1.2)
+		{"sip:p1.example.com;%6Cx", false},
 		{"sip:p1.example.com;lr=on", true}, // a value some implementations add
 		{"sip:p1.example.com", false},      // a strict router (RFC 2543)
 		{"sip:lr.example.com", false},      // lr as a host is not the parameter

@@ -351,9 +351,7 @@ func parseHostPort(s string) (host string, port int, err error) {
 // parsePort reads 1*DIGIT in 1..65535. Port 0 is refused: it cannot be
 // reached, and Port uses 0 for "absent", which compares differently.
 func parsePort(s string) (int, bool) {
-	if s == "" || len(s) > 5 {
-		return 0, false
-	}
+	// port = 1*DIGIT (§25.1): leading zeros are allowed, however many.
 	n, ok := parseUint(s)
 	if !ok || n == 0 || n > 65535 {
 		return 0, false
@@ -441,8 +439,32 @@ func validIPv6(s string) bool {
 			return false
 		}
 	}
+	_, ok := parseIPv6(s)
+	return ok
+}
+
+// parseIPv6 parses the inside of an IPv6 reference. netip refuses the
+// leading zeros that IPv4address = 1*3DIGIT "." ... allows in the dotted
+// tail of hexpart [ ":" IPv4address ] (RFC 3261 §25.1), so the tail is read
+// here and netip checks the rest; only such rare references pay for it.
+func parseIPv6(s string) (netip.Addr, bool) {
 	a, err := netip.ParseAddr(s)
-	return err == nil && a.Is6()
+	if err == nil {
+		return a, a.Is6() && a.Zone() == ""
+	}
+	k := strings.LastIndexByte(s, ':')
+	if k < 0 || !strings.Contains(s[k:], ".") || !validIPv4(s[k+1:]) {
+		return netip.Addr{}, false
+	}
+	if a, err = netip.ParseAddr(s[:k+1] + "0.0.0.0"); err != nil || !a.Is6() {
+		return netip.Addr{}, false
+	}
+	b := a.As16()
+	for i, octet := range strings.Split(s[k+1:], ".") {
+		n, _ := parseUint(octet)
+		b[12+i] = byte(n)
+	}
+	return netip.AddrFrom16(b), true
 }
 
 // parseSIPParams parses uri-parameter *( ";" uri-parameter ), where
@@ -674,11 +696,19 @@ func (u *URI) HostPort() string {
 var knownTransports = [...]string{"udp", "tcp", "tls", "sctp", "tls-sctp", "ws", "wss"}
 
 // Transport returns the value of the transport parameter in lower case,
-// since transport names compare case-insensitively, or "" when absent.
+// since transport names compare case-insensitively, or "" when absent. The
+// name and the value may be written with %HH escapes (paramchar, RFC 3261
+// §25.1), as Equal reads them (§19.1.4).
 func (u *URI) Transport() string {
-	v, ok := u.Params.Get("transport")
+	p, ok := findURIParam(u.Params, "transport")
 	if !ok {
 		return ""
+	}
+	v := p.Value
+	if strings.IndexByte(v, '%') >= 0 {
+		if w, err := Unescape(v); err == nil {
+			v = w
+		}
 	}
 	for _, t := range knownTransports {
 		if equalFold(v, t) {

@@ -1,7 +1,6 @@
 package message
 
 import (
-	"net/netip"
 	"strings"
 )
 
@@ -54,9 +53,9 @@ func equalHost(a, b string) bool {
 	if len(a) < 2 || len(b) < 2 || a[0] != '[' || b[0] != '[' {
 		return false
 	}
-	x, errx := netip.ParseAddr(a[1 : len(a)-1])
-	y, erry := netip.ParseAddr(b[1 : len(b)-1])
-	return errx == nil && erry == nil && x == y
+	x, okx := parseIPv6(a[1 : len(a)-1])
+	y, oky := parseIPv6(b[1 : len(b)-1])
+	return okx && oky && x == y
 }
 
 // uriParamsAlwaysCompared are the parameters that RFC 3261 §19.1.4 makes

@@ -70,6 +70,12 @@ var validURITests = []struct {
 	{"sip:user?x=1@example.com", URI{Scheme: "sip", User: "user?x=1", Host: "example.com"}},
 	{"sip:user:@host.example", URI{Scheme: "sip", User: "user", Host: "host.example"}},
 	{"sip:alice@atlanta.com:05060", URI{Scheme: "sip", User: "alice", Host: "atlanta.com", Port: 5060}},
+	// port = 1*DIGIT (§25.1): the value counts, not the digits.
+	{"sip:host.example:005060", URI{Scheme: "sip", Host: "host.example", Port: 5060}},
+	// IPv6address = hexpart [ ":" IPv4address ], whose IPv4address has
+	// 1*3DIGIT parts (§25.1), leading zeros included, as in a bare IPv4 host.
+	{"sip:[::ffff:192.000.002.001]", URI{Scheme: "sip", Host: "[::ffff:192.000.002.001]"}},
+	{"sip:192.000.002.001", URI{Scheme: "sip", Host: "192.000.002.001"}},
 	{"sip:example.com.", URI{Scheme: "sip", Host: "example.com."}},
 	{"sip:a@h.example;p=%5B1%5D?Replaces=abc@d.example%3Bto-tag%3D1&empty=", URI{
 		Scheme: "sip", User: "a", Host: "h.example",
@@ -133,6 +139,13 @@ func TestParseURIInvalid(t *testing.T) {
 		"sip:host:0",
 		"sip:host:50a",
 		"sip:host:123456",
+		"sip:host:0000065536",
+		"sip:host:00000",
+		"sip:[::ffff:192.000.002.256]",
+		"sip:[::ffff:192.000.002]",
+		"sip:[1::2::192.000.002.001]",
+		"sip:[::ffff:0192.0.2.1]",
+		"sip:[::ffff:192.0.2.1.]",
 		"sip:ho st",
 		" sip:host",
 		"sip:host ",
@@ -325,7 +338,10 @@ func TestURIEqual(t *testing.T) {
 		{"sip:a%3Bb@atlanta.com", "sip:a;b@atlanta.com", false},
 		{"sip:a%3bb@atlanta.com", "sip:a%3Bb@atlanta.com", true},
 		{"sip:alice@atlanta.com", "sip:atlanta.com", false},
-		// Host ignores case; IPv6 references compare as addresses.
+		// Host ignores case; IPv6 references compare as addresses, with the
+		// leading zeros of a dotted tail too.
+		{"sip:[::ffff:192.000.002.001]", "sip:[::FFFF:c000:201]", true},
+		{"sip:[::ffff:192.000.002.001]", "sip:[::ffff:192.0.2.2]", false},
 		{"sip:[2001:DB8::1]", "sip:[2001:db8:0:0:0:0:0:1]", true},
 		{"sip:[2001:db8::1]", "sip:[2001:db8::2]", false},
 		{"sip:atlanta.com:5060", "sip:ATLANTA.COM:5060", true},
@@ -411,6 +427,8 @@ func TestURIAccessors(t *testing.T) {
 		{"SIPS:%61lice%40x@atlanta.com:5061;transport=TLS", true, true, "atlanta.com", "atlanta.com:5061", "tls", "alice@x"},
 		{"sip:[2001:db8::10]:5070;transport=SCTP", true, false, "2001:db8::10", "[2001:db8::10]:5070", "sctp", ""},
 		{"sip:[2001:db8::10];transport=Foo", true, false, "2001:db8::10", "[2001:db8::10]", "foo", ""},
+		// paramchar admits escapes (§25.1), read as Equal reads them (§19.1.4).
+		{"sip:h.example;%74ransport=%54cp", true, false, "h.example", "h.example", "tcp", ""},
 		{"tel:+1-201-555-0123", false, false, "", "", "", "+1-201-555-0123"},
 		{"urn:service:sos", false, false, "", "", "", ""},
 	}
@@ -426,8 +444,9 @@ func TestURIAccessors(t *testing.T) {
 			assert.Equal(t, tt.user, u.UserUnescaped(), "UserUnescaped")
 		})
 	}
-	bad := &URI{Scheme: "sip", User: "a%G1", Host: "h"}
+	bad := &URI{Scheme: "sip", User: "a%G1", Host: "h", Params: Params{{Name: "transport", Value: "X%G1"}}}
 	assert.Equal(t, "a%G1", bad.UserUnescaped())
+	assert.Equal(t, "x%g1", bad.Transport(), "a malformed escape, possible only when built by hand, is kept")
 }
 
 func TestURIClone(t *testing.T) {
