@@ -282,9 +282,12 @@ func (d *decoder) parseKnown(spec *headerSpec, compact bool, name, value string,
 	}
 	// A list: one Header per element, the later ones Joined to the first.
 	// Most lists (Via, Allow, Supported) hold no quoted string and no <URI>:
-	// their commas are found without looking at every byte.
+	// their commas are found without looking at every byte. Nor does
+	// In-Reply-To, whose Call-IDs are words, where '"' and '<' are letters
+	// like any other and a comma is none (§20.21, §25.1).
 	mark := len(d.headers)
-	plain := strings.IndexByte(value, '"') < 0 && strings.IndexByte(value, '<') < 0
+	plain := strings.IndexByte(value, '"') < 0 && strings.IndexByte(value, '<') < 0 ||
+		spec.name == HeaderInReplyTo
 	for i, joined := 0, false; i <= len(value); joined = true {
 		var j int
 		if plain {

@@ -180,6 +180,12 @@ var headerTests = []headerTest{
 	{line: "In-Reply-To: 70710@saturn.bell-tel.com, 17320@saturn.bell-tel.com", want: Headers{
 		hdr(HeaderInReplyTo, hdrToken("70710@saturn.bell-tel.com")), hdrJoined(HeaderInReplyTo, hdrToken("17320@saturn.bell-tel.com")),
 	}},
+	// callid = word [ "@" word ]: '"', '<' and '>' are word characters,
+	// and a comma is not (§25.1).
+	{line: `In-Reply-To: a<b@h.example.com, c>d@h.example.com, e"f`, want: Headers{
+		hdr(HeaderInReplyTo, hdrToken("a<b@h.example.com")), hdrJoined(HeaderInReplyTo, hdrToken("c>d@h.example.com")),
+		hdrJoined(HeaderInReplyTo, hdrToken(`e"f`)),
+	}},
 	// RFC 3261 §20.22.
 	{line: "Max-Forwards: 70", want: Headers{hdr(HeaderMaxForwards, &Number{Value: 70})}},
 	{line: "Max-Forwards: 255", want: Headers{hdr(HeaderMaxForwards, &Number{Value: 255})}},
@@ -280,6 +286,9 @@ var headerTests = []headerTest{
 	// RFC 3261 §20.38.
 	{line: "Timestamp: 54", want: Headers{hdr(HeaderTimestamp, &Timestamp{Value: "54"})}},
 	{line: "Timestamp: 54.21   0.3", want: Headers{hdr(HeaderTimestamp, &Timestamp{Value: "54.21", Delay: "0.3"})}, wire: "Timestamp: 54.21 0.3"},
+	// delay = *(DIGIT) [ "." *(DIGIT) ]: unlike the time, it needs no digit.
+	{line: "Timestamp: 54 .5", want: Headers{hdr(HeaderTimestamp, &Timestamp{Value: "54", Delay: ".5"})}},
+	{line: "Timestamp: 54.21 .003", want: Headers{hdr(HeaderTimestamp, &Timestamp{Value: "54.21", Delay: ".003"})}},
 	// RFC 3261 §20.39 (compact t).
 	{line: "To: The Operator <sip:operator@cs.columbia.edu>;tag=287447", want: Headers{
 		hdr(HeaderTo, &Address{Display: "The Operator", URI: hdrSIPURI("operator", "cs.columbia.edu", 0), Params: hdrParams("tag", "287447")}),

@@ -338,7 +338,15 @@ func parseTimestamp(s string, v *Timestamp) error {
 		return fmt.Errorf("%w: timestamp %q is not a number", ErrInvalidHeader, s)
 	}
 	j := skipLWS(s, i)
-	k := skipDecimal(s, j)
+	// delay = *(DIGIT) [ "." *(DIGIT) ] (§25.1): ".5" is a delay.
+	k := j
+	for k < len(s) && isDigit(s[k]) {
+		k++
+	}
+	if k < len(s) && s[k] == '.' {
+		for k++; k < len(s) && isDigit(s[k]); k++ {
+		}
+	}
 	if k != len(s) || (j < len(s) && j == i) {
 		return fmt.Errorf("%w: timestamp %q", ErrInvalidHeader, s)
 	}
