@@ -24,6 +24,9 @@ type Address struct {
 }
 
 func (a *Address) Append(b []byte) []byte {
+	if a == nil {
+		return b // a nil value is an empty one, as a nil Value is
+	}
 	if a.Wildcard {
 		return append(b, '*')
 	}
@@ -41,6 +44,9 @@ func (a *Address) String() string { return string(a.Append(nil)) }
 func (a *Address) Clone() Value   { return a.clone() }
 
 func (a *Address) clone() *Address {
+	if a == nil {
+		return nil
+	}
 	c := *a
 	c.URI = *a.URI.Clone()
 	c.Params = a.Params.Clone()
@@ -152,7 +158,7 @@ func checkDisplayName(d string) error {
 		return nil
 	}
 	for i := 0; i < len(d); i++ {
-		if !isToken(d[i]) && !isSpace(d[i]) {
+		if !isToken(d[i]) && d[i] != ' ' && d[i] != '\t' {
 			return fmt.Errorf("%w: display name %q must be quoted", ErrInvalidHeader, d)
 		}
 	}

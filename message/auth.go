@@ -12,6 +12,9 @@ type Auth struct {
 }
 
 func (v *Auth) Append(b []byte) []byte {
+	if v == nil {
+		return b // a nil value is an empty one, as a nil Value is
+	}
 	b = append(b, v.Scheme...)
 	for i, p := range v.Params {
 		switch {
@@ -26,6 +29,9 @@ func (v *Auth) Append(b []byte) []byte {
 }
 func (v *Auth) String() string { return string(v.Append(nil)) }
 func (v *Auth) Clone() Value {
+	if v == nil {
+		return v
+	}
 	c := *v
 	c.Params = v.Params.Clone()
 	return &c

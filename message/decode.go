@@ -180,7 +180,10 @@ func (d *decoder) parseField(field string, folded bool, line int) error {
 		return badFieldName(field, line)
 	}
 	value := field[colon+1:]
-	if folded && strings.IndexByte(value, '\n') >= 0 {
+	// A line fold and a bare CR are white space (§7.3.1; a line ends at
+	// LF): the value is read, and kept, with a space in their place, so
+	// that it holds no line end that Message.Append would have to blank.
+	if folded && strings.IndexByte(value, '\n') >= 0 || strings.IndexByte(value, '\r') >= 0 {
 		value = unfold(value)
 	}
 	if err := d.parseValueOf(name, trimLWS(value), line); err != nil {

@@ -149,6 +149,9 @@ var headerTests = []headerTest{
 	// RFC 3261 §20.16.
 	{line: "CSeq: 4711 INVITE", want: Headers{hdr(HeaderCSeq, &CSeq{Seq: 4711, Method: MethodInvite})}},
 	{line: "CSeq:\t0002147483647   ACK", want: Headers{hdr(HeaderCSeq, &CSeq{Seq: 1<<31 - 1, Method: MethodAck})}, wire: "CSeq: 2147483647 ACK"},
+	// §20.16: a 32-bit unsigned integer, which a dialog's requests may
+	// reach from a first number below 2**31 (§12.2.1.1).
+	{line: "CSeq: 4294967295 BYE", want: Headers{hdr(HeaderCSeq, &CSeq{Seq: 1<<32 - 1, Method: MethodBye})}},
 	// RFC 3261 §20.17.
 	{line: "Date: Sat, 13 Nov 2010 23:29:00 GMT", want: Headers{hdr(HeaderDate, &Text{Value: "Sat, 13 Nov 2010 23:29:00 GMT"})}},
 	// RFC 3261 §20.18.
@@ -449,7 +452,7 @@ func TestCriticalHeaderErrors(t *testing.T) {
 	}{
 		{"CSeq: x INVITE", ErrInvalidHeader, 2, "CSeq"},
 		{"CSeq: 1", ErrInvalidHeader, 2, "CSeq"},
-		{"CSeq: 2147483648 INVITE", ErrInvalidHeader, 2, "CSeq"}, // RFC 3261 §8.1.1.5: below 2**31
+		{"CSeq: 4294967296 INVITE", ErrInvalidHeader, 2, "CSeq"}, // RFC 3261 §20.16: 32 bits (RFC 4475 §3.1.2.4)
 		{"CSeq: 1 IN VITE", ErrInvalidHeader, 2, "CSeq"},
 		{"X: 1\r\ncseq:", ErrInvalidHeader, 3, "cseq"},
 		{"Max-Forwards: 256", ErrInvalidHeader, 2, "Max-Forwards"}, // RFC 3261 §20.22: 0-255

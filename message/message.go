@@ -69,7 +69,7 @@ func (m *Message) TopVia() *Via {
 }
 
 // Vias iterates over the Via values, top first.
-func (m *Message) Vias() iter.Seq[*Via] { return typed[*Via](m.Headers, HeaderVia) }
+func (m *Message) Vias() iter.Seq[*Via] { return typed[Via](m.Headers, HeaderVia) }
 
 // From returns the From value, or nil.
 func (m *Message) From() *Address { return first[*Address](m.Headers, HeaderFrom) }
@@ -108,14 +108,14 @@ func (m *Message) Expires() (int, bool) {
 func (m *Message) ContentType() *MediaType { return first[*MediaType](m.Headers, HeaderContentType) }
 
 // Contacts iterates over the Contact values.
-func (m *Message) Contacts() iter.Seq[*Address] { return typed[*Address](m.Headers, HeaderContact) }
+func (m *Message) Contacts() iter.Seq[*Address] { return typed[Address](m.Headers, HeaderContact) }
 
 // Routes iterates over the Route values, top first.
-func (m *Message) Routes() iter.Seq[*Address] { return typed[*Address](m.Headers, HeaderRoute) }
+func (m *Message) Routes() iter.Seq[*Address] { return typed[Address](m.Headers, HeaderRoute) }
 
 // RecordRoutes iterates over the Record-Route values, top first.
 func (m *Message) RecordRoutes() iter.Seq[*Address] {
-	return typed[*Address](m.Headers, HeaderRecordRoute)
+	return typed[Address](m.Headers, HeaderRecordRoute)
 }
 
 // first returns the first value of the header named name (canonical) if it
@@ -131,13 +131,18 @@ func first[T Value](hs Headers, name string) T {
 	return zero
 }
 
-func typed[T Value](hs Headers, name string) iter.Seq[T] {
-	return func(yield func(T) bool) {
+// typed iterates over the values of the header named name (canonical) that
+// have type P, skipping nil pointers, which a program may have set.
+func typed[T any, P interface {
+	*T
+	Value
+}](hs Headers, name string) iter.Seq[P] {
+	return func(yield func(P) bool) {
 		for i := range hs {
 			if hs[i].Name != name {
 				continue
 			}
-			if v, ok := hs[i].Value.(T); ok && !yield(v) {
+			if v, ok := hs[i].Value.(P); ok && v != nil && !yield(v) {
 				return
 			}
 		}

@@ -276,23 +276,24 @@ func errNoEmptyLine() *ParseError {
 // first one, up to the empty line or the end of s, where scanFields finds
 // the end of the header block, and returns the start of the body. It
 // reports false, leaving the rest to the general parser, for a folded
-// field, white space before a colon, a field or a number of them beyond the
+// field, white space before a colon, a bare CR (which the general parser
+// reads as a space, see parseField), a field or a number of them beyond the
 // limits, and any error.
 func (d *decoder) fastHeaders(s string, i int) (int, bool) {
 	maxLine, maxHeaders := d.lim.maxLineLength(), d.lim.maxHeaders()
+	// The CRs of the header block must all end lines: one count of them
+	// at the end costs less than looking for one in every value.
+	first, eols := i, 0
 	for n := 0; ; n++ {
 		if i >= len(s) {
-			return len(s), true
+			return len(s), strings.Count(s[first:], "\r") == eols
 		}
 		switch s[i] {
 		case '\n':
-			return i + 1, true
+			return i + 1, strings.Count(s[first:i], "\r") == eols
 		case '\r':
-			if i+1 == len(s) {
-				return len(s), true
-			}
-			if s[i+1] == '\n' {
-				return i + 2, true
+			if i+1 == len(s) || s[i+1] == '\n' {
+				return min(i+2, len(s)), strings.Count(s[first:i], "\r") == eols
 			}
 			return 0, false
 		}
@@ -308,7 +309,11 @@ func (d *decoder) fastHeaders(s string, i int) (int, bool) {
 		if end+1 < len(s) && (s[end+1] == ' ' || s[end+1] == '\t') {
 			return 0, false
 		}
-		value := trimEOL(s[j+1 : end])
+		value := s[j+1 : end]
+		if k := len(value) - 1; k >= 0 && value[k] == '\r' {
+			value = value[:k]
+			eols++
+		}
 		if n >= maxHeaders || len(value)+j+1-i > maxLine {
 			return 0, false
 		}
@@ -435,7 +440,7 @@ func parseStartLine(line string, m *Message, lim *Limits) (uri string, err error
 			return "", errAt(1, "", ErrBadStartLine, fmt.Sprintf("status code %q is not 100-699", code))
 		}
 		if !isVersion(line[:sp]) {
-			return "", errAt(1, "", ErrBadVersion, fmt.Sprintf("%q", clip(line[:sp])))
+			return "", versionError(line[:sp])
 		}
 		m.Version = line[:sp]
 		m.StatusCode = int(code[0]-'0')*100 + int(code[1]-'0')*10 + int(code[2]-'0')
@@ -470,11 +475,8 @@ func parseStartLine(line string, m *Message, lim *Limits) (uri string, err error
 	if uri[0] == '<' {
 		return "", errAt(1, "", ErrBadStartLine, "Request-URI enclosed in <>")
 	}
-	if !hasPrefixFold(version, "SIP/") {
-		return "", errAt(1, "", ErrBadStartLine, fmt.Sprintf("%q is not a SIP-Version", clip(version)))
-	}
 	if !isVersion(version) {
-		return "", errAt(1, "", ErrBadVersion, fmt.Sprintf("%q", clip(version)))
+		return "", versionError(version)
 	}
 	// A scheme is enough to tell garbage apart before the copy; the URI is
 	// parsed after it.
@@ -493,6 +495,17 @@ func requestURIError(err error) *ParseError {
 
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && equalFold(s[:len(prefix)], prefix)
+}
+
+// versionError reports a start line whose SIP-Version v is not SIP/2.0:
+// "SIP/" and a token is a version this element does not support (505, RFC
+// 3261 §21.5.6), anything else, such as white space or a CR after
+// "SIP/2.0", a malformed start line (400, RFC 4475 §3.1.2.10).
+func versionError(v string) *ParseError {
+	if !hasPrefixFold(v, "SIP/") || v[4:] != "" && !isTokenString(v[4:]) {
+		return errAt(1, "", ErrBadStartLine, fmt.Sprintf("%q is not a SIP-Version", clip(v)))
+	}
+	return errAt(1, "", ErrBadVersion, fmt.Sprintf("%q", clip(v)))
 }
 
 // isVersion accepts "SIP/" 1*DIGIT "." 1*DIGIT; the protocol name compares

@@ -58,8 +58,13 @@ func TestStartLine(t *testing.T) {
 		{line: "INVITE", err: ErrBadStartLine},
 		{line: "INVITE sip:a.example", err: ErrBadStartLine},
 		{line: " INVITE sip:a.example SIP/2.0", err: ErrBadStartLine},
-		{line: "INVITE  sip:a.example SIP/2.0", err: ErrBadStartLine},                // RFC 4475 §3.1.2.9
-		{line: "INVITE sip:a.example SIP/2.0 ", err: ErrBadStartLine},                // RFC 4475 §3.1.2.10
+		{line: "INVITE  sip:a.example SIP/2.0", err: ErrBadStartLine}, // RFC 4475 §3.1.2.9
+		{line: "INVITE sip:a.example SIP/2.0 ", err: ErrBadStartLine}, // RFC 4475 §3.1.2.10
+		// White space or a CR after the version makes no other version
+		// (505) but a malformed line (400), as a space does.
+		{line: "INVITE sip:a.example SIP/2.0\t", err: ErrBadStartLine},
+		{line: "INVITE sip:a.example SIP/2.0\r", err: ErrBadStartLine},
+		{line: "SIP/2.0\t 200 OK", err: ErrBadStartLine},
 		{line: "INVITE sip:a .example SIP/2.0", err: ErrBadStartLine},                // RFC 4475 §3.1.2.8
 		{line: "INVITE <sip:a.example> SIP/2.0", err: ErrBadStartLine},               // RFC 4475 §3.1.2.7
 		{line: "INVITE\tsip:a.example SIP/2.0", err: ErrBadStartLine},                // SP only
@@ -798,6 +803,41 @@ func TestParseRoundTrip(t *testing.T) {
 			require.NoError(t, err)
 			assert.Empty(t, messageDiff(m, m2))
 			assert.Equal(t, string(wire), string(m2.Bytes()))
+		})
+	}
+}
+
+// TestBareCR: a CR that does not end a line is white space, as the LWS of
+// RFC 3261 §7.3.1 and §25.1 is, wherever it is: the value is kept with a
+// space in its place, by the fast path and the general parser alike, so that
+// no value holds a line end that a next hop ending lines at a bare CR would
+// read a header line into, and Parse(m.Bytes()) gives m again.
+func TestBareCR(t *testing.T) {
+	tests := []struct {
+		line   string
+		header string
+		want   string // the value's wire form
+	}{
+		{"Subject: a\rInjected: 1", HeaderSubject, "a Injected: 1"},
+		{"X-Foo: a\rInjected: 1", "X-Foo", "a Injected: 1"},
+		{"X-Foo: a\r\r b", "X-Foo", "a b"},
+		{"User-Agent: a\r(b)", HeaderUserAgent, "a (b)"},
+		{`To: "a` + "\r" + `Injected: 1" <sip:a@b.example>`, HeaderTo, `"a Injected: 1" <sip:a@b.example>`},
+		{"To: <sip:a@b.example>;x=\"a\rb\"", HeaderTo, `<sip:a@b.example>;x="a b"`},
+		{"To: <sip:a@b.example>;\rtag=1", HeaderTo, "<sip:a@b.example>;tag=1"},
+		{`To: "a\` + "\r" + `b" <sip:a@b.example>`, HeaderTo, `"a\ b" <sip:a@b.example>`}, // quoted-pair has no CR
+		{"Via: SIP/2.0/UDP\rh.example;branch=z9hG4bK1", HeaderVia, "SIP/2.0/UDP h.example;branch=z9hG4bK1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			data := []byte("OPTIONS sip:a.example SIP/2.0\r\nCall-ID: x\r\n" + tt.line + "\r\nContent-Length: 0\r\n\r\n")
+			checkParse(t, data)
+			m, err := Parse(data)
+			require.NoError(t, err)
+			v := m.Headers.Get(tt.header)
+			require.NotNil(t, v)
+			assert.Equal(t, tt.want, v.String())
+			assert.NotContains(t, string(m.Bytes()), "\rI")
 		})
 	}
 }

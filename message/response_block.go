@@ -122,24 +122,22 @@ func (b *responseBuilder) clone(v Value) Value {
 	case nil:
 		return nil
 	case *Via:
-		c := take(&b.vias)
-		*c = *v
-		c.Params = b.cloneParams(v.Params, 0)
+		c := copyInto(&b.vias, v)
+		if c != nil {
+			c.Params = b.cloneParams(v.Params, 0)
+		}
 		return c
 	case *Address:
+		if v == nil {
+			return v
+		}
 		return b.address(v, 0)
 	case *Text:
-		c := take(&b.texts)
-		*c = *v
-		return c
+		return copyInto(&b.texts, v)
 	case *CSeq:
-		c := take(&b.cseqs)
-		*c = *v
-		return c
+		return copyInto(&b.cseqs, v)
 	case *Timestamp:
-		c := take(&b.stamps)
-		*c = *v
-		return c
+		return copyInto(&b.stamps, v)
 	}
 	return v.Clone()
 }

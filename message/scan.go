@@ -86,14 +86,21 @@ func skipToken(s string, i int) int {
 
 // skipQuoted returns the index just past the quoted-string whose opening quote
 // is at s[i], or -1 when the closing quote is missing. Backslash escapes any
-// byte (RFC 3261 quoted-pair), including a quote.
+// byte (RFC 3261 quoted-pair), including a quote, but CR and LF, which
+// neither qdtext nor quoted-pair admit: a line fold inside a quoted string
+// was unfolded before, and a bare CR or LF is refused rather than kept, so
+// that no value holds a line end (§25.1).
 func skipQuoted(s string, i int) int {
 	for i++; i < len(s); i++ {
 		switch s[i] {
 		case '\\':
-			i++
+			if i++; i < len(s) && (s[i] == '\r' || s[i] == '\n') {
+				return -1
+			}
 		case '"':
 			return i + 1
+		case '\r', '\n':
+			return -1
 		}
 	}
 	return -1

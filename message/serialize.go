@@ -1,6 +1,7 @@
 package message
 
 import (
+	"bytes"
 	"slices"
 	"strconv"
 	"sync"
@@ -9,7 +10,14 @@ import (
 // Append appends the wire form of m to b. Content-Length is always written
 // and always counts the bytes of Body: the header keeps its position when
 // present and is added after the other headers otherwise.
+//
+// No value that a program sets can add a line to the message (header
+// injection): every CR and LF in the start line, a header name or a header
+// value is written as a space, which is what a line fold stands for (RFC
+// 3261 §7.3.1); Parse unfolds the values it reads, so none of them holds
+// one. The length of the wire form does not change.
 func (m *Message) Append(b []byte) []byte {
+	start := len(b)
 	if m.IsRequest() {
 		b = append(b, m.Method...)
 		b = append(b, ' ')
@@ -25,10 +33,11 @@ func (m *Message) Append(b []byte) []byte {
 		b = append(b, ' ')
 		b = append(b, m.Reason...)
 	}
+	blankLineEnds(b[start:])
 	wroteLength := false
 	for i := range m.Headers {
 		h := &m.Headers[i]
-		if h.Name == HeaderContentLength {
+		if isContentLength(h.Name) {
 			if wroteLength {
 				continue
 			}
@@ -40,10 +49,14 @@ func (m *Message) Append(b []byte) []byte {
 		if h.Joined && i > 0 && m.Headers[i-1].Name == h.Name {
 			b = append(b, ',', ' ')
 		} else {
+			n := len(b)
 			b = appendLine(b, h)
+			blankLineEnds(b[n+2 : len(b)-2])
 		}
 		if h.Value != nil {
+			n := len(b)
 			b = h.Value.Append(b)
+			blankLineEnds(b[n:])
 		}
 	}
 	if !wroteLength {
@@ -52,6 +65,32 @@ func (m *Message) Append(b []byte) []byte {
 	}
 	b = append(b, "\r\n\r\n"...)
 	return append(b, m.Body...)
+}
+
+// isContentLength reports whether a header named name is Content-Length,
+// whose value Append writes itself: the canonical name that Parse and
+// Headers.Add give it, or the name in another case or compact form, which
+// a Header built by hand may have (RFC 3261 §7.3.1, §7.3.3).
+func isContentLength(name string) bool {
+	switch len(name) {
+	case len(HeaderContentLength):
+		return name == HeaderContentLength || equalFold(name, HeaderContentLength)
+	case 1:
+		return name[0]|0x20 == 'l'
+	}
+	return false
+}
+
+// blankLineEnds writes every CR and LF in s as a space.
+func blankLineEnds(s []byte) {
+	if bytes.IndexByte(s, '\n') < 0 && bytes.IndexByte(s, '\r') < 0 {
+		return
+	}
+	for i, c := range s {
+		if c == '\r' || c == '\n' {
+			s[i] = ' '
+		}
+	}
 }
 
 // appendLine starts the line of header h: CRLF, its name, a colon and a
@@ -119,7 +158,7 @@ func (m *Message) wireSize() int {
 	wroteLength := false
 	for i := range m.Headers {
 		h := &m.Headers[i]
-		if h.Name == HeaderContentLength {
+		if isContentLength(h.Name) {
 			if !wroteLength {
 				wroteLength = true
 				n += 2 + nameSize(h) + intLen(int64(len(m.Body)))
@@ -155,18 +194,33 @@ func valueSize(v Value) int {
 	case nil:
 		return 0
 	case *Raw:
+		if v == nil {
+			return 0
+		}
 		return len(v.Value)
 	case *Text:
+		if v == nil {
+			return 0
+		}
 		return len(v.Value)
 	case *Token:
+		if v == nil {
+			return 0
+		}
 		return len(v.Value) + paramsSize(v.Params)
 	case *TokenList:
+		if v == nil {
+			return 0
+		}
 		n := 2 * max(len(v.Values)-1, 0)
 		for _, t := range v.Values {
 			n += len(t)
 		}
 		return n
 	case *Address:
+		if v == nil {
+			return 0
+		}
 		if v.Wildcard {
 			return 1
 		}
@@ -176,18 +230,33 @@ func valueSize(v Value) int {
 		}
 		return n
 	case *Via:
+		if v == nil {
+			return 0
+		}
 		n := orLen(v.Protocol, "SIP") + orLen(v.Version, "2.0") + len(v.Transport) + len(v.Host) + 3 + paramsSize(v.Params)
 		if v.Port != 0 {
 			n += 1 + intLen(int64(v.Port))
 		}
 		return n
 	case *CSeq:
+		if v == nil {
+			return 0
+		}
 		return uintLen(uint64(v.Seq)) + 1 + len(v.Method)
 	case *Number:
+		if v == nil {
+			return 0
+		}
 		return intLen(int64(v.Value))
 	case *MediaType:
+		if v == nil {
+			return 0
+		}
 		return len(v.Type) + 1 + len(v.Subtype) + paramsSize(v.Params)
 	case *Auth:
+		if v == nil {
+			return 0
+		}
 		n := len(v.Scheme)
 		for i, p := range v.Params {
 			if i > 0 || v.Scheme != "" {
@@ -200,20 +269,32 @@ func valueSize(v Value) int {
 		}
 		return n
 	case *Interval:
+		if v == nil {
+			return 0
+		}
 		n := intLen(int64(v.Seconds)) + paramsSize(v.Params)
 		if v.Comment != "" {
 			n += 3 + len(v.Comment)
 		}
 		return n
 	case *RAck:
+		if v == nil {
+			return 0
+		}
 		return uintLen(uint64(v.RSeq)) + uintLen(uint64(v.CSeq)) + 2 + len(v.Method)
 	case *Warning:
+		if v == nil {
+			return 0
+		}
 		n := 3
 		if v.Code < 0 || v.Code >= 1000 {
 			n = intLen(int64(v.Code))
 		}
 		return n + 4 + len(v.Agent) + len(v.Text)
 	case *Timestamp:
+		if v == nil {
+			return 0
+		}
 		if v.Delay != "" {
 			return len(v.Value) + 1 + len(v.Delay)
 		}

@@ -30,6 +30,9 @@ type TokenList struct {
 }
 
 func (v *TokenList) Append(b []byte) []byte {
+	if v == nil {
+		return b // a nil value is an empty one, as a nil Value is
+	}
 	for i, t := range v.Values {
 		if i > 0 {
 			b = append(b, ',', ' ')
@@ -42,6 +45,9 @@ func (v *TokenList) Append(b []byte) []byte {
 func (v *TokenList) String() string { return string(v.Append(nil)) }
 
 func (v *TokenList) Clone() Value {
+	if v == nil {
+		return v
+	}
 	c := *v
 	if v.Values != nil {
 		c.Values = append(make([]string, 0, len(v.Values)), v.Values...)

@@ -14,7 +14,8 @@ import (
 //   - the mandatory headers are present (RFC 3261 §8.1.1: To, From, CSeq,
 //     Call-ID, Max-Forwards and Via in a request; the same but Max-Forwards
 //     in a response) and hold their typed values: *Address for To and From,
-//     *CSeq with a sequence number below 2**31 (§8.1.1.5), a non-empty *Text
+//     *CSeq (whose Seq may be 2**31 or more within a dialog, §20.16,
+//     §12.2.1.1, although a client starts below, §8.1.1.5), a non-empty *Text
 //     for Call-ID, *Number from 0 to 255 for Max-Forwards (§20.22), *Via for
 //     every Via;
 //   - no single-valued header (To, From, Call-ID, CSeq, Max-Forwards,
@@ -205,9 +206,6 @@ func checkMandatory(name string, v Value) error {
 		c, ok := v.(*CSeq)
 		if !ok || !isTokenString(c.Method) {
 			return invalid(name, ErrInvalidHeader, "not a sequence number and a method")
-		}
-		if c.Seq > 1<<31-1 {
-			return invalid(name, ErrInvalidHeader, fmt.Sprintf("sequence number %d is not below 2**31", c.Seq))
 		}
 	case HeaderCallID:
 		if t, ok := v.(*Text); !ok || t.Value == "" {

@@ -228,9 +228,11 @@ v=0
 			err: ErrInvalidHeader, status: StatusBadRequest, header: HeaderFrom},
 		{name: "From nil", msg: valInvite, edit: func(m *Message) { m.Headers.Set(HeaderFrom, nil) },
 			err: ErrInvalidHeader, status: StatusBadRequest, header: HeaderFrom},
-		// §8.1.1.5: the sequence number is below 2**31.
-		{name: "CSeq number 2**31", msg: valInvite, edit: func(m *Message) { m.CSeq().Seq = 1 << 31 },
-			err: ErrInvalidHeader, status: StatusBadRequest, header: HeaderCSeq},
+		// §20.16: a 32-bit unsigned integer; only the first request of a
+		// dialog starts below 2**31 (§8.1.1.5), the next ones count up from
+		// it (§12.2.1.1, erratum 3102).
+		{name: "CSeq number 2**31", msg: valInvite, edit: func(m *Message) { m.CSeq().Seq = 1 << 31 }},
+		{name: "CSeq number 2**32-1", msg: valInvite, edit: func(m *Message) { m.CSeq().Seq = 1<<32 - 1 }},
 		{name: "CSeq without method", msg: valInvite, edit: func(m *Message) { m.Headers.Set(HeaderCSeq, &CSeq{Seq: 1}) },
 			err: ErrInvalidHeader, status: StatusBadRequest, header: HeaderCSeq},
 		{name: "Call-ID empty", msg: valInvite, edit: func(m *Message) { m.Headers.Set(HeaderCallID, &Text{}) },

@@ -12,12 +12,15 @@ type CSeq struct {
 }
 
 func (v *CSeq) Append(b []byte) []byte {
+	if v == nil {
+		return b // a nil value is an empty one, as a nil Value is
+	}
 	b = strconv.AppendUint(b, uint64(v.Seq), 10)
 	b = append(b, ' ')
 	return append(b, v.Method...)
 }
 func (v *CSeq) String() string { return string(v.Append(nil)) }
-func (v *CSeq) Clone() Value   { c := *v; return &c }
+func (v *CSeq) Clone() Value   { return cloneValue(v) }
 
 func parseCSeq(s string, v *CSeq) error {
 	s = trimLWS(s)
@@ -26,9 +29,11 @@ func parseCSeq(s string, v *CSeq) error {
 		i++
 	}
 	n, ok := parseUint(s[:i])
-	if !ok || n > 1<<31-1 {
-		// RFC 3261 §8.1.1.5: the sequence number MUST be less than 2**31.
-		return fmt.Errorf("%w: sequence number %q is not a number below 2**31", ErrInvalidHeader, s[:i])
+	if !ok {
+		// RFC 3261 §20.16: a 32-bit unsigned integer. Only the first
+		// number a client picks is below 2**31 (§8.1.1.5); the requests of
+		// a dialog count up from it (§12.2.1.1, erratum 3102).
+		return fmt.Errorf("%w: sequence number %q is not a 32-bit unsigned integer", ErrInvalidHeader, clip(s[:i]))
 	}
 	j := skipLWS(s, i)
 	if j == i || j == len(s) {
@@ -50,6 +55,9 @@ type RAck struct {
 }
 
 func (v *RAck) Append(b []byte) []byte {
+	if v == nil {
+		return b // a nil value is an empty one, as a nil Value is
+	}
 	b = strconv.AppendUint(b, uint64(v.RSeq), 10)
 	b = append(b, ' ')
 	b = strconv.AppendUint(b, uint64(v.CSeq), 10)
@@ -57,7 +65,7 @@ func (v *RAck) Append(b []byte) []byte {
 	return append(b, v.Method...)
 }
 func (v *RAck) String() string { return string(v.Append(nil)) }
-func (v *RAck) Clone() Value   { c := *v; return &c }
+func (v *RAck) Clone() Value   { return cloneValue(v) }
 
 // parseRAck reads response-num LWS CSeq-num LWS Method (RFC 3262 §7.2).
 func parseRAck(s string, v *RAck) error {
@@ -88,9 +96,14 @@ type Number struct {
 	Value int
 }
 
-func (v *Number) Append(b []byte) []byte { return strconv.AppendInt(b, int64(v.Value), 10) }
-func (v *Number) String() string         { return strconv.Itoa(v.Value) }
-func (v *Number) Clone() Value           { c := *v; return &c }
+func (v *Number) Append(b []byte) []byte {
+	if v == nil {
+		return b
+	}
+	return strconv.AppendInt(b, int64(v.Value), 10)
+}
+func (v *Number) String() string { return string(v.Append(nil)) }
+func (v *Number) Clone() Value   { return cloneValue(v) }
 
 func parseNumber(s string, v *Number) error {
 	s = trimLWS(s)
@@ -111,6 +124,9 @@ type Interval struct {
 }
 
 func (v *Interval) Append(b []byte) []byte {
+	if v == nil {
+		return b // a nil value is an empty one, as a nil Value is
+	}
 	b = strconv.AppendInt(b, int64(v.Seconds), 10)
 	if v.Comment != "" {
 		b = append(b, " ("...)
@@ -121,6 +137,9 @@ func (v *Interval) Append(b []byte) []byte {
 }
 func (v *Interval) String() string { return string(v.Append(nil)) }
 func (v *Interval) Clone() Value {
+	if v == nil {
+		return v
+	}
 	c := *v
 	c.Params = v.Params.Clone()
 	return &c
@@ -183,6 +202,9 @@ type MediaType struct {
 }
 
 func (v *MediaType) Append(b []byte) []byte {
+	if v == nil {
+		return b // a nil value is an empty one, as a nil Value is
+	}
 	b = append(b, v.Type...)
 	b = append(b, '/')
 	b = append(b, v.Subtype...)
@@ -190,6 +212,9 @@ func (v *MediaType) Append(b []byte) []byte {
 }
 func (v *MediaType) String() string { return string(v.Append(nil)) }
 func (v *MediaType) Clone() Value {
+	if v == nil {
+		return v
+	}
 	c := *v
 	c.Params = v.Params.Clone()
 	return &c
@@ -228,11 +253,17 @@ type Token struct {
 }
 
 func (v *Token) Append(b []byte) []byte {
+	if v == nil {
+		return b // a nil value is an empty one, as a nil Value is
+	}
 	b = append(b, v.Value...)
 	return appendParams(b, v.Params, ';')
 }
 func (v *Token) String() string { return string(v.Append(nil)) }
 func (v *Token) Clone() Value {
+	if v == nil {
+		return v
+	}
 	c := *v
 	c.Params = v.Params.Clone()
 	return &c
@@ -275,6 +306,9 @@ type Warning struct {
 }
 
 func (v *Warning) Append(b []byte) []byte {
+	if v == nil {
+		return b // a nil value is an empty one, as a nil Value is
+	}
 	if v.Code >= 0 && v.Code < 1000 {
 		// warn-code is 3DIGIT: "000" stays three digits.
 		b = append(b, byte('0'+v.Code/100), byte('0'+v.Code/10%10), byte('0'+v.Code%10))
@@ -288,7 +322,7 @@ func (v *Warning) Append(b []byte) []byte {
 	return append(b, '"')
 }
 func (v *Warning) String() string { return string(v.Append(nil)) }
-func (v *Warning) Clone() Value   { c := *v; return &c }
+func (v *Warning) Clone() Value   { return cloneValue(v) }
 
 func parseWarning(s string, v *Warning) error {
 	s = trimLWS(s)
@@ -321,6 +355,9 @@ type Timestamp struct {
 }
 
 func (v *Timestamp) Append(b []byte) []byte {
+	if v == nil {
+		return b // a nil value is an empty one, as a nil Value is
+	}
 	b = append(b, v.Value...)
 	if v.Delay != "" {
 		b = append(b, ' ')
@@ -329,7 +366,7 @@ func (v *Timestamp) Append(b []byte) []byte {
 	return b
 }
 func (v *Timestamp) String() string { return string(v.Append(nil)) }
-func (v *Timestamp) Clone() Value   { c := *v; return &c }
+func (v *Timestamp) Clone() Value   { return cloneValue(v) }
 
 func parseTimestamp(s string, v *Timestamp) error {
 	s = trimLWS(s)
@@ -375,9 +412,14 @@ type Text struct {
 	Value string
 }
 
-func (v *Text) Append(b []byte) []byte { return append(b, v.Value...) }
-func (v *Text) String() string         { return v.Value }
-func (v *Text) Clone() Value           { c := *v; return &c }
+func (v *Text) Append(b []byte) []byte { return append(b, v.String()...) }
+func (v *Text) Clone() Value           { return cloneValue(v) }
+func (v *Text) String() string {
+	if v == nil {
+		return ""
+	}
+	return v.Value
+}
 
 // Raw is the verbatim value of a header this package does not type, or of a
 // non-critical known header whose value does not follow its grammar.
@@ -385,9 +427,14 @@ type Raw struct {
 	Value string
 }
 
-func (v *Raw) Append(b []byte) []byte { return append(b, v.Value...) }
-func (v *Raw) String() string         { return v.Value }
-func (v *Raw) Clone() Value           { c := *v; return &c }
+func (v *Raw) Append(b []byte) []byte { return append(b, v.String()...) }
+func (v *Raw) Clone() Value           { return cloneValue(v) }
+func (v *Raw) String() string {
+	if v == nil {
+		return ""
+	}
+	return v.Value
+}
 
 func parseCallID(s string) (string, error) {
 	s = trimLWS(s)
@@ -407,4 +454,14 @@ func parseCallID(s string) (string, error) {
 		return "", fmt.Errorf("%w: empty Call-ID", ErrInvalidHeader)
 	}
 	return s, nil
+}
+
+// cloneValue copies the value of a type without slices, keeping a nil
+// pointer nil.
+func cloneValue[T any](v *T) *T {
+	if v == nil {
+		return nil
+	}
+	c := *v
+	return &c
 }

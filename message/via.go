@@ -19,6 +19,9 @@ type Via struct {
 const MagicCookie = "z9hG4bK"
 
 func (v *Via) Append(b []byte) []byte {
+	if v == nil {
+		return b // a nil value is an empty one, as a nil Value is
+	}
 	b = appendOr(b, v.Protocol, "SIP")
 	b = append(b, '/')
 	b = appendOr(b, v.Version, "2.0")
@@ -44,6 +47,9 @@ func (v *Via) String() string { return string(v.Append(nil)) }
 func (v *Via) Clone() Value   { return v.clone() }
 
 func (v *Via) clone() *Via {
+	if v == nil {
+		return nil
+	}
 	c := *v
 	c.Params = v.Params.Clone()
 	return &c
