@@ -128,7 +128,9 @@ func (c *computation) response() string {
 		ha1 = c.alg.h(ha1, c.nonce, c.cnonce)
 	}
 	var ha2 string
-	if c.qop == "auth-int" {
+	// The qop is hashed as written, but names auth-int in any case, as the
+	// server's check of it does.
+	if strings.EqualFold(c.qop, "auth-int") {
 		ha2 = c.alg.h(c.method, c.uri, c.alg.hBytes(c.body))
 	} else {
 		ha2 = c.alg.h(c.method, c.uri)

@@ -33,6 +33,11 @@ func Answer(challenge *message.Auth, method, uri string, body []byte, user, pass
 	if err != nil {
 		return nil, err
 	}
+	if alg.Sess() && qop == "" {
+		// The session key hashes a cnonce, which only qop sends (RFC 3261
+		// §22.4 item 8): no server could check the answer.
+		return nil, fmt.Errorf("%w: %s without qop", ErrUnsupportedAlgorithm, alg)
+	}
 	c := computation{
 		alg: alg, ha1: HA1(alg, user, realm, password), nonce: nonce, cnonce: cnonce,
 		qop: qop, method: method, uri: uri, body: body,

@@ -60,6 +60,10 @@ func TestAnswerErrors(t *testing.T) {
 		{"no nonce", &message.Auth{Scheme: "Digest"}, ErrNoChallenge},
 		{"unknown qop", challenge("r", "MD5", "auth-conf"), ErrNoChallenge},
 		{"unknown algorithm", challenge("r", "AKAv1-MD5", "auth"), ErrUnsupportedAlgorithm},
+		// RFC 3261 §22.4 item 8: MD5-sess hashes a cnonce, which only qop
+		// sends; no server could check an answer without it.
+		{"MD5-sess without qop", challenge("r", "MD5-sess", ""), ErrUnsupportedAlgorithm},
+		{"SHA-256-sess without qop", challenge("r", "SHA-256-sess", ""), ErrUnsupportedAlgorithm},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -31,7 +31,8 @@ var (
 	// nonce-count, a wrong opaque): answer 400 (Bad Request) or challenge again.
 	ErrBadCredentials = errors.New("sip: digest: malformed credentials")
 	// ErrURIMismatch reports a digest-uri that is not the Request-URI of the
-	// request it authenticates (RFC 2617 §3.2.2.5): answer 400 (Bad Request).
+	// request it authenticates (RFC 2617 §3.2.2.5), unless Server.LooseURI:
+	// answer 400 (Bad Request).
 	ErrURIMismatch = errors.New("sip: digest: digest-uri does not match Request-URI")
 	// ErrNoChallenge reports a response without a Digest challenge that this
 	// package can answer.

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,6 +52,15 @@ type Server struct {
 	// Opaque, when not empty, is sent in challenges and must come back
 	// unchanged in credentials (RFC 7616 §3.3).
 	Opaque string
+	// LooseURI accepts credentials whose uri is not the Request-URI, which
+	// a UAS reached through a proxy that retargets requests (from an
+	// address-of-record to a contact) must: in SIP "it is not necessarily a
+	// failure if the two fields are not equivalent" (RFC 3261 §22.4 item
+	// 6). The response still covers the uri as written. False means the two
+	// must be equivalent (RFC 2617 §3.2.2.5), so that credentials cannot be
+	// sent by a man in the middle to another destination: a proxy or a
+	// registrar keeps it false.
+	LooseURI bool
 	// MaxNonces bounds the nonces whose nonce-count is remembered. Zero means
 	// DefaultMaxNonces.
 	MaxNonces int
@@ -158,7 +168,10 @@ func (s *Server) Challenge(req *message.Message, proxy bool, stale bool) *messag
 // a store that keeps hashes instead uses VerifyHA1.
 //
 // Credentials for other realms are ignored: they are for other proxies on the
-// path (RFC 3261 §22.3). On failure user is the username claimed, if any,
+// path (RFC 3261 §22.3); of several for the realm, any one may be right.
+// ACK and CANCEL are never challenged (§22.1): a caller lets them through
+// without Verify, since an ACK carries the INVITE's credentials, computed for
+// the INVITE. On failure user is the username claimed, if any,
 // for logging only. The error wraps one of the sentinels of this package;
 // ErrNoCredentials, ErrStaleNonce (with stale=true) and ErrBadNonce call for a
 // new Challenge.
@@ -178,10 +191,25 @@ func (s *Server) Verify(req *message.Message, proxy bool, lookup func(user, real
 // lowercase hex.
 func (s *Server) VerifyHA1(req *message.Message, proxy bool, lookup func(user, realm string, a Algorithm) (ha1 string, ok bool)) (user string, err error) {
 	_, name := headerNames(proxy)
-	cred := s.credentials(req, name)
-	if cred == nil {
-		return "", ErrNoCredentials
+	// Servers of one realm may each have challenged the request, and the
+	// client answers them all (RFC 3261 §22.3): the credentials are tried
+	// in turn, and the failure reported is one of this server's nonces
+	// rather than one for another server of the realm.
+	err = ErrNoCredentials
+	for cred := range s.credentials(req, name) {
+		u, e := s.verify(req, cred, lookup)
+		if e == nil {
+			return u, nil
+		}
+		if errors.Is(err, ErrNoCredentials) || errors.Is(err, ErrBadNonce) && !errors.Is(e, ErrBadNonce) {
+			user, err = u, e
+		}
 	}
+	return user, err
+}
+
+// verify checks one set of credentials of req.
+func (s *Server) verify(req *message.Message, cred *message.Auth, lookup func(user, realm string, a Algorithm) (ha1 string, ok bool)) (user string, err error) {
 	p := func(n string) string { return cred.Param(n) }
 	user = p("username")
 	if user == "" {
@@ -205,7 +233,10 @@ func (s *Server) VerifyHA1(req *message.Message, proxy bool, lookup func(user, r
 		return user, fmt.Errorf("%w: nc %q, cnonce %q", ErrBadCredentials, ncText, cnonce)
 	}
 	uri := p("uri")
-	if !sameURI(uri, req.RequestURI) {
+	if uri == "" {
+		return user, fmt.Errorf("%w: no uri", ErrBadCredentials)
+	}
+	if !s.LooseURI && !sameURI(uri, req.RequestURI) {
 		return user, fmt.Errorf("%w: %q", ErrURIMismatch, uri)
 	}
 	now := s.now()
@@ -245,16 +276,17 @@ func (s *Server) VerifyHA1(req *message.Message, proxy bool, lookup func(user, r
 	return user, nil
 }
 
-// credentials returns the first Digest credentials in the headers named name
+// credentials iterates over the Digest credentials in the headers named name
 // whose realm is the server's.
-func (s *Server) credentials(req *message.Message, name string) *message.Auth {
-	for v := range req.Headers.Values(name) {
-		a, ok := v.(*message.Auth)
-		if ok && strings.EqualFold(a.Scheme, "Digest") && a.Param("realm") == s.Realm {
-			return a
+func (s *Server) credentials(req *message.Message, name string) iter.Seq[*message.Auth] {
+	return func(yield func(*message.Auth) bool) {
+		for v := range req.Headers.Values(name) {
+			a, ok := v.(*message.Auth)
+			if ok && a != nil && strings.EqualFold(a.Scheme, "Digest") && a.Param("realm") == s.Realm && !yield(a) {
+				return
+			}
 		}
 	}
-	return nil
 }
 
 // sameURI reports whether the digest-uri names the Request-URI (RFC 2617

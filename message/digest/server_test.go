@@ -532,3 +532,102 @@ func TestErrorsPrefixed(t *testing.T) {
 		assert.True(t, strings.HasPrefix(err.Error(), "sip: digest: "), err.Error())
 	}
 }
+
+// TestAuthIntCase: the qop token compares ignoring case, in the server's
+// check of it and in the request-digest alike (RFC 2617 §3.2.2.3): a server
+// that asks for auth-int never takes "AUTH-INT" credentials that do not
+// cover the body, and takes those that do.
+func TestAuthIntCase(t *testing.T) {
+	s := newServer(newClock())
+	s.QOP = []string{"auth-int"}
+	req := newRequest(t, "Watson, come here.")
+	ch := s.Challenge(req, false, false).Headers.Get(message.HeaderWWWAuthenticate).(*message.Auth)
+	answer := func(cnonce string, body []byte) *message.Message {
+		a, err := Answer(ch, req.Method, req.RequestURI.String(), body, "bob", "zanzibar", 1, cnonce)
+		require.NoError(t, err)
+		a.Params.Set("qop", "AUTH-INT") // and the response recomputed for it
+		c := computation{alg: SHA256, ha1: HA1(SHA256, "bob", testRealm, "zanzibar"), nonce: ch.Param("nonce"),
+			nc: "00000001", cnonce: cnonce, qop: "AUTH-INT", method: req.Method, uri: req.RequestURI.String(), body: body}
+		a.Params.SetQuoted("response", c.response())
+		m := req.Clone()
+		m.Headers.Set(message.HeaderAuthorization, a)
+		return m
+	}
+	require.Equal(t, string(SHA256), ch.Param("algorithm"))
+	// Credentials computed over another body: a changed body.
+	_, err := s.Verify(answer("c1", []byte("Watson, go away.")), false, passwords)
+	assert.ErrorIs(t, err, ErrBadResponse)
+	_, err = s.Verify(answer("c2", req.Body), false, passwords)
+	assert.NoError(t, err)
+	// The body hash is what makes them differ.
+	c := computation{alg: SHA256, ha1: "x", nonce: "n", nc: "00000001", cnonce: "c", qop: "AUTH-INT", method: "M", uri: "u"}
+	d := c
+	d.body = []byte("b")
+	assert.NotEqual(t, c.response(), d.response())
+}
+
+// TestVerifyRetargeted: a proxy may change the Request-URI from the
+// address-of-record that the credentials name to a contact (RFC 3261 §22.4
+// item 6, "not necessarily a failure"). LooseURI accepts that, for a UAS;
+// without it the two must be equivalent (RFC 2617 §3.2.2.5).
+func TestVerifyRetargeted(t *testing.T) {
+	s := newServer(newClock())
+	req := newRequest(t, "")
+	aor, err := message.ParseURI("sip:bob@biloxi.com")
+	require.NoError(t, err)
+	req.RequestURI = aor
+	retry := authorize(t, s, req, false, "bob", "zanzibar")
+	contact, err := message.ParseURI("sip:bob@192.0.2.4")
+	require.NoError(t, err)
+	retry.RequestURI = contact
+	_, err = s.Verify(retry, false, passwords)
+	assert.ErrorIs(t, err, ErrURIMismatch)
+	s.LooseURI = true
+	user, err := s.Verify(retry, false, passwords)
+	require.NoError(t, err)
+	assert.Equal(t, "bob", user)
+	// The uri is still covered by the response, and must be present.
+	cred := credentialsOf(t, retry, false)
+	cred.Params.SetQuoted("uri", "sip:carol@biloxi.com")
+	_, err = s.Verify(retry, false, passwords)
+	assert.ErrorIs(t, err, ErrBadResponse)
+	cred.Params.SetQuoted("uri", "")
+	_, err = s.Verify(retry, false, passwords)
+	assert.ErrorIs(t, err, ErrBadCredentials)
+}
+
+// TestVerifySameRealm: proxies of one realm that each challenged a request
+// get one set of credentials each, with the same realm (RFC 3261 §22.3): the
+// server takes its own, whichever comes first, and of failures reports one
+// about its own nonce.
+func TestVerifySameRealm(t *testing.T) {
+	c := newClock()
+	a, b := newServer(c), newServer(c)
+	b.Secret = []byte("another secret")
+	req := newRequest(t, "")
+	cred := func(s *Server, password string) *message.Auth {
+		ch := s.Challenge(req, true, false).Headers.Get(message.HeaderProxyAuthenticate).(*message.Auth)
+		au, err := Answer(ch, req.Method, req.RequestURI.String(), nil, "bob", password, 1, NewCnonce())
+		require.NoError(t, err)
+		return au
+	}
+	with := func(creds ...*message.Auth) *message.Message {
+		m := req.Clone()
+		for _, cr := range creds {
+			m.Headers.Add(message.HeaderProxyAuthorization, cr)
+		}
+		return m
+	}
+	for _, order := range [][]*Server{{a, b}, {b, a}} {
+		m := with(cred(order[0], "zanzibar"), cred(order[1], "zanzibar"))
+		_, err := a.Verify(m, true, passwords)
+		assert.NoError(t, err)
+		_, err = b.Verify(m, true, passwords)
+		assert.NoError(t, err)
+	}
+	// A wrong password in a's credentials: a reports it, not b's nonce.
+	_, err := a.Verify(with(cred(b, "zanzibar"), cred(a, "wrong")), true, passwords)
+	assert.ErrorIs(t, err, ErrBadResponse)
+	_, err = a.Verify(with(cred(b, "zanzibar")), true, passwords)
+	assert.ErrorIs(t, err, ErrBadNonce)
+}
