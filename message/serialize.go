@@ -18,6 +18,24 @@ import (
 // one. The length of the wire form does not change.
 func (m *Message) Append(b []byte) []byte {
 	start := len(b)
+	b, eols := m.appendHead(b, false)
+	// Counting the line ends of the head, once, costs less than looking
+	// for one in every value: only a message with more line ends than its
+	// lines is written again, value by value.
+	if head := b[start:]; bytes.Count(head, lf) != eols || bytes.Count(head, cr) != eols {
+		b, _ = m.appendHead(b[:start], true)
+	}
+	return append(b, m.Body...)
+}
+
+var cr, lf = []byte{'\r'}, []byte{'\n'}
+
+// appendHead appends the start line and the headers of m, with the empty
+// line after them, and returns the number of line ends it wrote, CRLFs all.
+// With blank, it writes the CRs and LFs of the start line, of the header
+// names and of the values as spaces.
+func (m *Message) appendHead(b []byte, blank bool) (_ []byte, eols int) {
+	start := len(b)
 	if m.IsRequest() {
 		b = append(b, m.Method...)
 		b = append(b, ' ')
@@ -33,7 +51,9 @@ func (m *Message) Append(b []byte) []byte {
 		b = append(b, ' ')
 		b = append(b, m.Reason...)
 	}
-	blankLineEnds(b[start:])
+	if blank {
+		blankLineEnds(b[start:])
+	}
 	wroteLength := false
 	for i := range m.Headers {
 		h := &m.Headers[i]
@@ -42,7 +62,8 @@ func (m *Message) Append(b []byte) []byte {
 				continue
 			}
 			wroteLength = true
-			b = appendLine(b, h)
+			b = appendLine(b, h) // a name isContentLength knows has no line end
+			eols++
 			b = strconv.AppendInt(b, int64(len(m.Body)), 10)
 			continue
 		}
@@ -51,20 +72,25 @@ func (m *Message) Append(b []byte) []byte {
 		} else {
 			n := len(b)
 			b = appendLine(b, h)
-			blankLineEnds(b[n+2 : len(b)-2])
+			eols++
+			if blank {
+				blankLineEnds(b[n+2 : len(b)-2])
+			}
 		}
 		if h.Value != nil {
 			n := len(b)
 			b = h.Value.Append(b)
-			blankLineEnds(b[n:])
+			if blank {
+				blankLineEnds(b[n:])
+			}
 		}
 	}
 	if !wroteLength {
 		b = append(b, "\r\nContent-Length: "...)
 		b = strconv.AppendInt(b, int64(len(m.Body)), 10)
+		eols++
 	}
-	b = append(b, "\r\n\r\n"...)
-	return append(b, m.Body...)
+	return append(b, "\r\n\r\n"...), eols + 2
 }
 
 // isContentLength reports whether a header named name is Content-Length,
@@ -83,9 +109,6 @@ func isContentLength(name string) bool {
 
 // blankLineEnds writes every CR and LF in s as a space.
 func blankLineEnds(s []byte) {
-	if bytes.IndexByte(s, '\n') < 0 && bytes.IndexByte(s, '\r') < 0 {
-		return
-	}
 	for i, c := range s {
 		if c == '\r' || c == '\n' {
 			s[i] = ' '
