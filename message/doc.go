@@ -22,6 +22,17 @@
 // included, RFC 3261 §7.3.3) and kept as written for any other header,
 // whose value is kept verbatim as *Raw.
 //
+// A line fold, and a CR that does not end a line, are white space (RFC 3261
+// §7.3.1): values hold a space in their place, and never a line end.
+//
+// # Serializing
+//
+// Message.Append writes the wire form, and Message.Bytes returns it in a
+// buffer of its exact size (Message.Len). Content-Length is always written
+// from the body. A CR or LF that a program put in the start line, a header
+// name or a value is written as a space, so that no value can add a header
+// line (header injection) or end the header block.
+//
 // Hostile input is bounded by Limits; errors are *ParseError values whose
 // StatusCode and Reason give the response a server should send, and which
 // wrap sentinels such as ErrInvalidHeader for errors.Is.

@@ -43,6 +43,9 @@ var fuzzSeeds = []string{
 	"OPTIONS sips:[::1]:5061;transport=tls?h=v SIP/2.0\nVia: SIP/2.0/TLS a.b\nCall-ID: c\nCSeq: 0009 OPTIONS\n\n",
 	"\r\n\r\nACK tel:+1-201-555-0123;ext=12 SIP/2.0\r\nRoute: <sip:p1;lr>, <sip:p2;lr>\r\nm: \"J \\\"R\\\"\" <sip:j@r>\r\n\r\nbody without length",
 	"SIP/2.0 100 \r\nContent-Length: 0\r\n\r\n",
+	// Bare CRs, which are white space wherever they are.
+	"MESSAGE sip:a@b SIP/2.0\r\nSubject: a\rX: 1\r\nTo: \"a\rb\" <sip:a@b>;x=\"c\rd\"\r\n" +
+		"Via: SIP/2.0/UDP\rh;branch=z9hG4bK1\r\nX-Raw: \r\r\r\nl: 1\r\n\r\nx",
 }
 
 // FuzzParse checks that Parse never panics and that whatever it accepts is

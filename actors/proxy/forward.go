@@ -115,7 +115,7 @@ func (p *Proxy) recordRoute(in *message.Message) *message.Address {
 	return &message.Address{URI: u}
 }
 
-// strictRoute applies §16.6 step 7 (and §12.2.1.1) when the next hop, the
+// strictRoute applies §16.6 step 6 (and §12.2.1.1) when the next hop, the
 // top Route, is a strict router (no lr): the Request-URI goes to the end of
 // Route, and the top Route becomes the Request-URI.
 func strictRoute(out *message.Message) {
