@@ -84,7 +84,26 @@ const (
 	formNameAddr addressForm = iota // name-addr or addr-spec
 	formContact                     // name-addr, addr-spec, or "*"
 	formInfo                        // "<" absoluteURI ">" only
+	formRoute                       // name-addr, or an addr-spec whose parameters are the URI's
 )
+
+// addressFormOf returns the form of the values of an address header.
+//
+// Route, Record-Route and Path are name-addr only (RFC 3261 §20.30, §20.34,
+// RFC 3327 §4): no header parameter may follow an addr-spec there, so
+// "Route: sip:p1.example.com;lr", which some elements send, is read as its
+// sender meant it, with lr the URI's, and written back in angle brackets.
+func addressFormOf(spec *headerSpec) addressForm {
+	switch {
+	case spec.kind == kindContact:
+		return formContact
+	case spec.kind == kindInfo:
+		return formInfo
+	case spec.name == HeaderRoute, spec.name == HeaderRecordRoute, spec.name == HeaderPath:
+		return formRoute
+	}
+	return formNameAddr
+}
 
 // parseAddress reads ( name-addr / addr-spec ) *( SEMI param ).
 func parseAddress(s string, a *Address, form addressForm, maxURI int, pb *[]Param) error {
@@ -118,9 +137,9 @@ func parseAddress(s string, a *Address, form addressForm, maxURI int, pb *[]Para
 		return fmt.Errorf("%w: quoted display name unterminated or without <URI>", ErrInvalidHeader)
 	default:
 		// addr-spec: header parameters follow the URI, which therefore
-		// cannot contain ';' (RFC 3261 §20.10).
+		// cannot contain ';' (RFC 3261 §20.10), but where there are none.
 		end := 0
-		for end < len(s) && s[end] != ';' && !isSpace(s[end]) {
+		for end < len(s) && (s[end] != ';' || form == formRoute) && !isSpace(s[end]) {
 			end++
 		}
 		a.Display = ""

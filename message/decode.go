@@ -482,15 +482,8 @@ func (d *decoder) parseValue(spec *headerSpec, s string) (Value, error) {
 		}
 		return v, err
 	case kindNameAddr, kindContact, kindInfo:
-		form := formNameAddr
-		switch spec.kind {
-		case kindContact:
-			form = formContact
-		case kindInfo:
-			form = formInfo
-		}
 		a := next(d, &d.addrs)
-		return a, parseAddress(s, a, form, d.lim.maxURILength(), &d.params)
+		return a, parseAddress(s, a, addressFormOf(spec), d.lim.maxURILength(), &d.params)
 	case kindCallID:
 		id, err := parseCallID(s)
 		t := next(d, &d.texts)

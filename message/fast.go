@@ -120,13 +120,7 @@ func (d *decoder) fastTokens(name, value string, compact bool) bool {
 // [display-name] <sip-uri> *(;param), or as sip-uri *(;param) without
 // angle brackets, as many user agents write Contact.
 func (d *decoder) fastAddresses(spec *headerSpec, value string, compact bool) bool {
-	form := formNameAddr
-	switch spec.kind {
-	case kindContact:
-		form = formContact
-	case kindInfo:
-		form = formInfo
-	}
+	form := addressFormOf(spec)
 	m := markOf(d, d.addrs)
 	joined := false
 	for i := 0; ; {
@@ -212,7 +206,7 @@ func (d *decoder) fastTokenAddress(value string, i int, list bool, a *Address, f
 		j++
 	}
 	if j == len(value) || value[j] != '<' {
-		return d.fastAddrSpec(value, i, list, a)
+		return d.fastAddrSpec(value, i, list, a, form)
 	}
 	end, ok := d.fastAddress(value, j, list, a, form)
 	if ok {
@@ -224,12 +218,12 @@ func (d *decoder) fastTokenAddress(value string, i int, list bool, a *Address, f
 // fastAddrSpec reads an address without angle brackets starting at
 // value[i], as parseAddress does: the URI ends at the first ';' or LWS,
 // and the parameters after it are the header's, so the URI has none
-// (RFC 3261 §20.10); a URI with a '?' or a ',' is the general parser's to
-// refuse or to split.
-func (d *decoder) fastAddrSpec(value string, i int, list bool, a *Address) (int, bool) {
+// (RFC 3261 §20.10), but in formRoute, where they are the URI's; a URI
+// with a '?' or a ',' is the general parser's to refuse or to split.
+func (d *decoder) fastAddrSpec(value string, i int, list bool, a *Address, form addressForm) (int, bool) {
 	end := i
 	for end < len(value) {
-		if c := value[end]; c == ';' || c == ' ' || c == '\t' || c == ',' || c == '?' {
+		if c := value[end]; c == ';' && form != formRoute || c == ' ' || c == '\t' || c == ',' || c == '?' {
 			break
 		}
 		end++

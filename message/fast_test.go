@@ -41,9 +41,10 @@ func TestFastAddressForms(t *testing.T) {
 		{"addr-spec, LWS before params", `Contact: sip:bob@192.0.2.4 ;expires=60`, true},
 		{"addr-spec list", `Contact: sip:a@192.0.2.4;q=1, sip:b@192.0.2.5, <sip:c@192.0.2.6>`, true},
 		{"addr-spec From", `From: sip:alice@a.example.com;tag=9`, true},
-		// §20.34 asks for <> in Route; both parsers read it leniently as
-		// an addr-spec, whose ;lr is then the header's parameter.
+		// §20.34 asks for <> in Route; both parsers read it leniently, with
+		// ;lr the URI's (addressFormOf).
 		{"addr-spec Route", `Route: sip:p1.example.com;lr`, true},
+		{"addr-spec Route list", `Route: sip:p1.example.com;lr, sip:p2.example.com;lr`, true},
 		{"display with <> in Call-Info form", `Call-Info: Bob <http://x.example.com/a.png>`, false},
 		{"addr-spec with ?", `Contact: sip:bob@b.example.com?Subject=x`, false},
 		{"addr-spec with comma in user", `From: sip:a,b@b.example.com;tag=1`, false},

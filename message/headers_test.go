@@ -267,6 +267,18 @@ var headerTests = []headerTest{
 		hdr(HeaderRoute, &Address{URI: hdrSIPURI("", "bigbox3.site3.atlanta.com", 0, "lr", "")}),
 		hdrJoined(HeaderRoute, &Address{URI: hdrSIPURI("", "server10.biloxi.com", 0, "lr", "")}),
 	}},
+	// Route, Record-Route and Path are name-addr only (§20.34, §20.30, RFC
+	// 3327 §4): the parameters of a URI sent without <> are the URI's.
+	{line: "Route: sip:p1.example.com;lr , sip:p2.example.com;lr;transport=tcp", want: Headers{
+		hdr(HeaderRoute, &Address{URI: hdrSIPURI("", "p1.example.com", 0, "lr", "")}),
+		hdrJoined(HeaderRoute, &Address{URI: hdrSIPURI("", "p2.example.com", 0, "lr", "", "transport", "tcp")}),
+	}, wire: "Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr;transport=tcp>"},
+	{line: "Record-Route: sip:p1.example.com;lr", want: Headers{
+		hdr(HeaderRecordRoute, &Address{URI: hdrSIPURI("", "p1.example.com", 0, "lr", "")}),
+	}, wire: "Record-Route: <sip:p1.example.com;lr>"},
+	{line: "Path: sip:p1.example.com;lr;ob", want: Headers{
+		hdr(HeaderPath, &Address{URI: hdrSIPURI("", "p1.example.com", 0, "lr", "", "ob", "")}),
+	}, wire: "Path: <sip:p1.example.com;lr;ob>"},
 	// RFC 3262 §7.1.
 	{line: "RSeq: 988789", want: Headers{hdr(HeaderRSeq, &Number{Value: 988789})}},
 	// RFC 3261 §20.35.
