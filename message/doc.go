@@ -12,7 +12,9 @@
 //
 // Parse copies its input once and every string of the resulting Message is a
 // substring of that copy, so parsing allocates a small, fixed number of
-// times whatever the number of headers. Headers keep their order exactly; a
+// times whatever the number of headers; only the value of a field with a
+// line fold or a bare CR, which are white space (RFC 3261 §7.3.1), is copied
+// again with a space in their place. Headers keep their order exactly; a
 // comma-separated list becomes one Header per value, and a value that was
 // written on the line of the previous one is marked Joined so that it is
 // written back the same way. The lists of bare tokens (Allow, Supported,
@@ -22,8 +24,9 @@
 // included, RFC 3261 §7.3.3) and kept as written for any other header,
 // whose value is kept verbatim as *Raw.
 //
-// A line fold, and a CR that does not end a line, are white space (RFC 3261
-// §7.3.1): values hold a space in their place, and never a line end.
+// Hostile input is bounded by Limits; errors are *ParseError values whose
+// StatusCode and Reason give the response a server should send, and which
+// wrap sentinels such as ErrInvalidHeader for errors.Is.
 //
 // # Serializing
 //
@@ -32,10 +35,6 @@
 // from the body. A CR or LF that a program put in the start line, a header
 // name or a value is written as a space, so that no value can add a header
 // line (header injection) or end the header block.
-//
-// Hostile input is bounded by Limits; errors are *ParseError values whose
-// StatusCode and Reason give the response a server should send, and which
-// wrap sentinels such as ErrInvalidHeader for errors.Is.
 //
 // # Immutability
 //
