@@ -25,7 +25,8 @@ const (
 	SHA512_256Sess Algorithm = "SHA-512-256-sess"
 )
 
-// algorithms lists the known algorithms, strongest first (RFC 8760 §2.4).
+// algorithms lists the known algorithms, strongest first: the order in
+// which Authorize prefers them, and a Server offers them by default.
 var algorithms = [...]Algorithm{SHA512_256, SHA512_256Sess, SHA256, SHA256Sess, MD5, MD5Sess}
 
 // ParseAlgorithm returns the known Algorithm spelled s, ignoring case (the

@@ -99,7 +99,10 @@ func NewCnonce() string {
 // each Proxy-Authenticate realm a Proxy-Authorization header (a forking
 // proxy may put both kinds in one response, §22.3; §16.7 step 7); each
 // answers the realm's strongest challenge (SHA-512-256, then SHA-256, then
-// MD5, RFC 8760 §2.4) with nonce-count 1 and a fresh cnonce. Older
+// MD5) with nonce-count 1 and a fresh cnonce. RFC 8760 §2.4 has a client
+// take the topmost challenge it supports "unless a local policy dictates
+// otherwise"; this policy is that one, so that a challenge inserted above
+// the server's cannot downgrade the algorithm. Older
 // credentials for the realms answered are removed, others kept (§22.3). The
 // CSeq is incremented and the top Via gets a new branch, since the retry is a
 // new transaction (§8.1.3.5). req is not changed.
