@@ -26,7 +26,7 @@ const (
 )
 
 // algorithms lists the known algorithms, strongest first: the order in
-// which Authorize prefers them, and a Server offers them by default.
+// which Authorize prefers them.
 var algorithms = [...]Algorithm{SHA512_256, SHA512_256Sess, SHA256, SHA256Sess, MD5, MD5Sess}
 
 // ParseAlgorithm returns the known Algorithm spelled s, ignoring case (the
