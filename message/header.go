@@ -66,9 +66,18 @@ type Header struct {
 type Headers []Header
 
 // matches reports whether h is a header named name, where name is canonical
-// for known headers.
+// for known headers. Parse and the editing methods give h a canonical name;
+// one built by hand may have its name in another case or in compact form
+// (RFC 3261 §7.3.1, §7.3.3), as Append writes it.
 func (h *Header) matches(name string) bool {
-	return h.Name == name || equalFold(h.Name, name)
+	if h.Name == name || equalFold(h.Name, name) {
+		return true
+	}
+	if len(h.Name) == 1 {
+		s, _ := lookupHeader(h.Name)
+		return s != nil && s.name == name
+	}
+	return false
 }
 
 // Get returns the value of the first header named name (case-insensitive;

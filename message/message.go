@@ -60,7 +60,7 @@ func (m *Message) IsResponse() bool { return m.Method == "" }
 // TopVia returns the first Via value, or nil.
 func (m *Message) TopVia() *Via {
 	for i := range m.Headers {
-		if m.Headers[i].Name == HeaderVia {
+		if m.Headers[i].matches(HeaderVia) {
 			v, _ := m.Headers[i].Value.(*Via)
 			return v
 		}
@@ -123,7 +123,7 @@ func (m *Message) RecordRoutes() iter.Seq[*Address] {
 func first[T Value](hs Headers, name string) T {
 	var zero T
 	for i := range hs {
-		if hs[i].Name == name {
+		if hs[i].matches(name) {
 			v, _ := hs[i].Value.(T)
 			return v
 		}
@@ -139,7 +139,7 @@ func typed[T any, P interface {
 }](hs Headers, name string) iter.Seq[P] {
 	return func(yield func(P) bool) {
 		for i := range hs {
-			if hs[i].Name != name {
+			if !hs[i].matches(name) {
 				continue
 			}
 			if v, ok := hs[i].Value.(P); ok && v != nil && !yield(v) {

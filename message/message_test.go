@@ -385,3 +385,79 @@ func TestCloneBlock(t *testing.T) {
 		assert.Equal(t, want, m.String(), "input %d", i)
 	}
 }
+
+// TestHandBuiltNames: a header built by hand may name itself in another
+// case or in compact form (RFC 3261 §7.3.1, §7.3.3), as Append writes it;
+// the accessors, lookups and edits find it as Parse would after a round
+// trip.
+func TestHandBuiltNames(t *testing.T) {
+	t.Run("compact", func(t *testing.T) {
+		m := &Message{StatusCode: 200, Headers: Headers{
+			{Name: "v", Value: msgVia("proxy")},
+			{Name: HeaderVia, Value: msgVia("client")},
+		}}
+		p, err := Parse(m.Bytes())
+		require.NoError(t, err)
+		assert.Equal(t, p.Headers.Count(HeaderVia), m.Headers.Count(HeaderVia))
+		assert.Equal(t, "proxy", m.Headers.Get("v").(*Via).Host)
+		assert.Equal(t, "proxy", m.TopVia().Host)
+		var hosts []string
+		for v := range m.Vias() {
+			hosts = append(hosts, v.Host)
+		}
+		assert.Equal(t, []string{"proxy", "client"}, hosts)
+		assert.Equal(t, "proxy", m.PopVia().Host)
+		m.Headers.Del(HeaderVia)
+		assert.Empty(t, m.Headers)
+	})
+	t.Run("case", func(t *testing.T) {
+		m := &Message{Method: MethodInvite, RequestURI: &URI{Scheme: "sip", Host: "b.example"}, Headers: Headers{
+			{Name: "via", Value: msgVia("a.example")},
+			{Name: "FROM", Value: &Address{URI: URI{Scheme: "sip", Host: "a.example"}, Params: Params{{Name: "tag", Value: "1"}}}},
+			{Name: "to", Value: &Address{URI: URI{Scheme: "sip", Host: "b.example"}}},
+			{Name: "call-id", Value: &Text{Value: "c"}},
+			{Name: "cseq", Value: &CSeq{Seq: 1, Method: MethodInvite}},
+			{Name: "max-forwards", Value: &Number{Value: 70}},
+		}}
+		require.NotNil(t, m.TopVia())
+		assert.Equal(t, "1", m.From().Tag())
+		assert.NotNil(t, m.To())
+		assert.Equal(t, "c", m.CallID())
+		assert.Equal(t, uint32(1), m.CSeq().Seq)
+		mf, ok := m.MaxForwards()
+		assert.True(t, ok)
+		assert.Equal(t, 70, mf)
+		assert.NoError(t, m.Validate())
+		_, err := NewCancel(m)
+		assert.NoError(t, err)
+		assert.NotNil(t, NewResponse(m, StatusRequestTerminated, "").TopVia())
+	})
+}
+
+// TestTypedNilMandatory: Validate, RequestPolicy.Check and
+// DecrementMaxForwards answer a mandatory header whose value is a nil
+// pointer, which a program may set, as one that does not hold its type.
+func TestTypedNilMandatory(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		v    Value
+	}{
+		{HeaderVia, (*Via)(nil)}, {HeaderTo, (*Address)(nil)}, {HeaderFrom, (*Address)(nil)},
+		{HeaderCallID, (*Text)(nil)}, {HeaderCSeq, (*CSeq)(nil)}, {HeaderMaxForwards, (*Number)(nil)},
+		{HeaderContentLength, (*Number)(nil)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Parse([]byte(msgRequest))
+			require.NoError(t, err)
+			m.Headers.Set(tt.name, tt.v)
+			var ve *ValidationError
+			require.ErrorAs(t, m.Validate(), &ve)
+			assert.Equal(t, StatusBadRequest, ve.StatusCode)
+			assert.Error(t, (&RequestPolicy{Proxy: true}).Check(m))
+		})
+	}
+	m := &Message{Method: MethodOptions, RequestURI: &URI{Scheme: "sip", Host: "a.example"},
+		Headers: Headers{{Name: HeaderMaxForwards, Value: (*Number)(nil)}}}
+	_, err := m.DecrementMaxForwards()
+	assert.ErrorIs(t, err, ErrInvalidHeader)
+}

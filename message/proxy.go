@@ -25,7 +25,7 @@ func (m *Message) DecrementMaxForwards() (int, error) {
 		return InitialMaxForwards, nil
 	}
 	n, ok := m.Headers[i].Value.(*Number)
-	if !ok {
+	if !ok || n == nil {
 		return 0, fmt.Errorf("%w (%s): not a number", ErrInvalidHeader, HeaderMaxForwards)
 	}
 	if n.Value <= 0 {

@@ -56,7 +56,9 @@ func NewResponse(req *Message, code int, reason string) *Message {
 		} else {
 			to = b.address(to, 0)
 		}
-		b.headers = append(b.headers, Header{Name: HeaderTo, Value: to})
+		// The To keeps its form, as the headers copied whole do.
+		compact := req.Headers[req.Headers.Index(HeaderTo)].Compact
+		b.headers = append(b.headers, Header{Name: HeaderTo, Value: to, Compact: compact})
 	}
 	b.copyHeaders(req.Headers, HeaderCallID)
 	b.copyHeaders(req.Headers, HeaderCSeq)

@@ -175,6 +175,21 @@ func TestNewResponseViaLines(t *testing.T) {
 		"Content-Length: 0\r\n\r\n", resp.String())
 }
 
+// TestNewResponseCompactTo: the To keeps its compact form, with or without
+// the tag added to it, as the headers copied whole keep theirs.
+func TestNewResponseCompactTo(t *testing.T) {
+	req, err := message.Parse([]byte("INVITE sip:bob@biloxi.example.com SIP/2.0\r\n" +
+		"v: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKnashds8\r\n" +
+		"t: <sip:bob@biloxi.example.com>\r\nf: <sip:alice@atlanta.example.com>;tag=1\r\n" +
+		"i: a84b4c76e66710\r\nCSeq: 1 INVITE\r\nl: 0\r\n\r\n"))
+	require.NoError(t, err)
+	for _, code := range []int{100, 200} {
+		wire := message.NewResponse(req, code, "").String()
+		assert.Contains(t, wire, "\r\nt: <sip:bob@biloxi.example.com>")
+		assert.Contains(t, wire, "\r\nf: <sip:alice@atlanta.example.com>;tag=1\r\n")
+	}
+}
+
 func TestNewResponseNewTagEachCall(t *testing.T) {
 	// Each call makes its own tag; a UAS reuses the first one itself.
 	req := responseRequest(t, message.MethodInvite, "")

@@ -125,7 +125,7 @@ func (m *Message) validate(how validation) error {
 				contentType = h
 			}
 		case HeaderVia:
-			if v, ok := h.Value.(*Via); !ok || v.Host == "" || v.Transport == "" {
+			if v, ok := h.Value.(*Via); !ok || v == nil || v.Host == "" || v.Transport == "" {
 				badVia = true
 			}
 		}
@@ -164,7 +164,7 @@ func (m *Message) validate(how validation) error {
 	}
 	if contentLength != nil {
 		n, ok := contentLength.Value.(*Number)
-		if !ok {
+		if !ok || n == nil {
 			return invalid(HeaderContentLength, ErrBadContentLength, "not a number")
 		}
 		if n.Value != len(m.Body) {
@@ -199,21 +199,21 @@ func proxyReads(name string) bool {
 func checkMandatory(name string, v Value) error {
 	switch name {
 	case HeaderTo, HeaderFrom:
-		if a, ok := v.(*Address); !ok || a.Wildcard || a.URI.Scheme == "" {
+		if a, ok := v.(*Address); !ok || a == nil || a.Wildcard || a.URI.Scheme == "" {
 			return invalid(name, ErrInvalidHeader, "not a name-addr or addr-spec")
 		}
 	case HeaderCSeq:
 		c, ok := v.(*CSeq)
-		if !ok || !isTokenString(c.Method) {
+		if !ok || c == nil || !isTokenString(c.Method) {
 			return invalid(name, ErrInvalidHeader, "not a sequence number and a method")
 		}
 	case HeaderCallID:
-		if t, ok := v.(*Text); !ok || t.Value == "" {
+		if t, ok := v.(*Text); !ok || t == nil || t.Value == "" {
 			return invalid(name, ErrInvalidHeader, "empty or untyped Call-ID")
 		}
 	case HeaderMaxForwards:
 		n, ok := v.(*Number)
-		if !ok {
+		if !ok || n == nil {
 			return invalid(name, ErrInvalidHeader, "not a number")
 		}
 		if n.Value < 0 || n.Value > 255 {
@@ -292,7 +292,7 @@ func (p *RequestPolicy) Check(req *Message) error {
 			Detail: req.RequestURI.Scheme}
 	}
 	if p.Proxy {
-		if n, ok := req.Headers.Get(HeaderMaxForwards).(*Number); ok && n.Value == 0 {
+		if n, ok := req.Headers.Get(HeaderMaxForwards).(*Number); ok && n != nil && n.Value == 0 {
 			return &ValidationError{StatusCode: StatusTooManyHops, Header: HeaderMaxForwards, Err: ErrTooManyHops}
 		}
 	}
