@@ -477,6 +477,11 @@ func TestCriticalHeaderErrors(t *testing.T) {
 		{"Via: SIP/2.0/UDPhost", ErrInvalidHeader, 2, "Via"},
 		{"Via: SIP/2.0/UDP host:0", ErrInvalidHeader, 2, "Via"},
 		{"Via: SIP/2.0/UDP host:65536", ErrInvalidHeader, 2, "Via"},
+		// sent-by = host, and IPv6reference = "[" IPv6address "]" (§25.1).
+		{"Via: SIP/2.0/UDP [a;b=c];branch=z9hG4bK1", ErrInvalidHeader, 2, "Via"},
+		{"Via: SIP/2.0/UDP [not-an-address]", ErrInvalidHeader, 2, "Via"},
+		{"Via: SIP/2.0/UDP [::1%eth0]:5060", ErrInvalidHeader, 2, "Via"},
+		{"Via: SIP/2.0/UDP []", ErrInvalidHeader, 2, "Via"},
 		{"Via: SIP/2.0/UDP [::1", ErrInvalidHeader, 2, "Via"},
 		{"Via: SIP/2.0/UDP host;branch=", ErrInvalidHeader, 2, "Via"},
 		{`Via: SIP/2.0/UDP host;branch="z9hG4bK"`, ErrInvalidHeader, 2, "Via"},

@@ -162,8 +162,9 @@ func parseSentBy(s string, i int) (host string, port, next int, err error) {
 		for j < len(s) && s[j] != ']' {
 			j++
 		}
-		if j == len(s) || j == i+1 {
-			return "", 0, 0, fmt.Errorf("%w: bad IPv6 reference in %q", ErrInvalidHeader, s[i:])
+		// IPv6reference = "[" IPv6address "]" (RFC 3261 §25.1), as in a URI.
+		if j == len(s) || !validIPv6(s[i+1:j]) {
+			return "", 0, 0, fmt.Errorf("%w: bad IPv6 reference in %q", ErrInvalidHeader, clip(s[i:]))
 		}
 		j++
 	} else {
