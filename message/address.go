@@ -202,8 +202,10 @@ func indexOutsideQuotes(s string, c byte) int {
 	return -1
 }
 
-// ParseAddress parses a name-addr or addr-spec with parameters, as found in
-// From, To, Contact ("*" included), Route and similar headers.
+// ParseAddress parses a name-addr or addr-spec with parameters, as Parse
+// reads From, To and Contact ("*" included). The parameters after an
+// addr-spec are the header's, even where Parse gives them to the URI
+// (Route, Record-Route and Path, which are name-addr only).
 func ParseAddress(s string) (*Address, error) {
 	// One allocation holds the Address and room for the URI and header
 	// parameters most addresses have (transport, lr; tag, expires, q).

@@ -5,7 +5,8 @@ import "fmt"
 // Auth is a challenge or credentials (RFC 3261 §20.7, §20.27, §20.28, §20.44,
 // §25.1): WWW-Authenticate, Proxy-Authenticate, Authorization and
 // Proxy-Authorization; and, with an empty Scheme, Authentication-Info. Its
-// parameters are separated by commas; quoted values keep their quotes.
+// parameters are separated by commas; a quoted value is a Param with Quoted
+// set, written back quoted.
 type Auth struct {
 	Scheme string // "Digest"; "" for Authentication-Info
 	Params Params

@@ -56,7 +56,8 @@ var (
 	ErrTooManyHeaders = errors.New("sip: too many headers")
 	// ErrTooManyParams reports more parameters than Limits.MaxParams.
 	ErrTooManyParams = errors.New("sip: too many parameters")
-	// ErrLineTooLong reports a start line or (unfolded) header field longer than Limits.MaxLineLength.
+	// ErrLineTooLong reports a start line or a header field (its line folds
+	// included) longer than Limits.MaxLineLength.
 	ErrLineTooLong = errors.New("sip: line too long")
 	// ErrTooManyVias reports more Via values than Limits.MaxVias.
 	ErrTooManyVias = errors.New("sip: too many Via values")
@@ -97,7 +98,8 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // parse this way (RFC 3261 §8.2): 505 for an unsupported version (§21.5.6),
 // 513 for a message above Limits.MaxMessageSize (§21.5.7), 414 for a
 // Request-URI above Limits.MaxURILength (§21.4.12), and 400 otherwise
-// (§21.4.1), a URI too long inside a header included.
+// (§21.4.1): for a URI too long inside a header, and for a Request-URI that
+// makes the start line longer than Limits.MaxLineLength (ErrLineTooLong).
 func (e *ParseError) StatusCode() int {
 	switch {
 	case errors.Is(e.Err, ErrBadVersion):

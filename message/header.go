@@ -53,7 +53,8 @@ type Header struct {
 	// even when it was written in compact form or in another case, and the name
 	// as written for any other header.
 	Name string
-	// Value is the typed value. A nil Value is an empty header ("Supported:").
+	// Value is the typed value. A nil Value is an empty header ("Supported:"),
+	// and so is a nil pointer of one of the package's Value types.
 	Value Value
 	// Compact writes the header in its compact form ("v:") when it has one.
 	Compact bool

@@ -9,8 +9,8 @@ type Limits struct {
 	MaxMessageSize int
 	// MaxHeaders bounds the number of header field lines (default 256).
 	MaxHeaders int
-	// MaxLineLength bounds the start line and each header field after unfolding
-	// (default 8192 bytes).
+	// MaxLineLength bounds the start line and each header field as received,
+	// its line folds included (default 8192 bytes).
 	MaxLineLength int
 	// MaxVias bounds the number of Via values (default 70, the initial
 	// Max-Forwards of RFC 3261 §8.1.1.6: a request cannot legitimately cross more hops).

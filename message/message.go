@@ -30,8 +30,9 @@ const Version = "SIP/2.0"
 // Messages with Parse and back with Bytes.
 //
 // A Message handed to another goroutine or actor must not be changed any more;
-// Clone it first. Strings in a parsed message share one buffer with each other,
-// never with the caller's input (but with the input given to ParseOwned).
+// Clone it first. Strings in a parsed message share one buffer with each other
+// (but the values that were unfolded), never with the caller's input (but
+// with the input given to ParseOwned).
 type Message struct {
 	// Method is the request method ("INVITE"); "" for a response.
 	Method string
@@ -96,7 +97,8 @@ func (m *Message) MaxForwards() (int, bool) {
 	return 0, false
 }
 
-// Expires returns the Expires value and whether it is present.
+// Expires returns the Expires value and whether it is present with a number
+// (an Expires that Parse kept as *Raw gives false).
 func (m *Message) Expires() (int, bool) {
 	if n := first[*Number](m.Headers, HeaderExpires); n != nil {
 		return n.Value, true

@@ -460,4 +460,10 @@ func TestTypedNilMandatory(t *testing.T) {
 		Headers: Headers{{Name: HeaderMaxForwards, Value: (*Number)(nil)}}}
 	_, err := m.DecrementMaxForwards()
 	assert.ErrorIs(t, err, ErrInvalidHeader)
+	// A body's Content-Type that is a nil *MediaType names no media type.
+	m, err = Parse([]byte(msgRequest))
+	require.NoError(t, err)
+	require.NotEmpty(t, m.Body)
+	m.Headers.Set(HeaderContentType, (*MediaType)(nil))
+	assert.ErrorIs(t, m.Validate(), ErrMissingHeader)
 }

@@ -32,10 +32,12 @@ var defaultParser Parser
 // Data that ends right after a header line, without the empty line, is a
 // message without a body.
 //
-// Parse checks syntax and framing only: a SIP-Version other than SIP/2.0, a
-// missing header, a repeated header (but Content-Length, which frames the
-// body), or a CSeq method that is not the request's parse, and Validate
-// reports them.
+// Parse checks syntax and framing only: a SIP-Version SIP/x.y other than
+// SIP/2.0, a missing header, a repeated header (but Content-Length, which
+// frames the body), or a CSeq method that is not the request's parse, and
+// Validate reports them. A version of another form is a ParseError:
+// ErrBadVersion (505) for "SIP/" and a token, ErrBadStartLine (400) for
+// anything else.
 //
 // Errors are *ParseError values wrapping a sentinel such as ErrInvalidHeader
 // or ErrBadVersion; their StatusCode and Reason give the response to send.

@@ -77,7 +77,7 @@ func (m *Message) PushRecordRoute(a *Address) { m.Headers.push(HeaderRecordRoute
 // element it names as a loose router (RFC 3261 §19.1.1, §16.12). A request
 // whose next hop has a Route URI without lr must be sent the strict-routing
 // way: that URI becomes the Request-URI (§16.6 step 6, §12.2.1.1). The name
-// may be escaped, as in RFC 4475 §3.1.1.2.
+// may be escaped, as in RFC 4475 §3.1.1.3.
 func (u *URI) IsLooseRouter() bool {
 	if u == nil {
 		return false

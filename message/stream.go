@@ -63,9 +63,12 @@ func NewStreamReader(r *bufio.Reader, p *Parser) *StreamReader {
 // wrapping ErrBadContentLength, ErrMessageTooLarge or ErrLineTooLong. When the
 // header block was read whole but the body cannot be framed (no
 // Content-Length, an unreadable one, or one above Limits.MaxMessageSize),
-// ReadFrame returns that header block, empty line included, with the error,
-// so that a server can parse it to answer (RFC 3261 §21.4.1 400, §21.5.7
-// 513) before closing the connection.
+// ReadFrame returns that header block, empty line included, with the error.
+// Without Content-Length the block parses, so that a server can answer 400
+// with its Via and tags (RFC 3261 §21.4.1) before closing the connection; a
+// block whose Content-Length is unreadable or too large does not parse
+// alone, and the error's StatusCode (400, or 513, §21.5.7) is what a server
+// answers with.
 func (s *StreamReader) ReadFrame() ([]byte, error) {
 	acc, n, cl, err := s.readHead()
 	if err != nil {

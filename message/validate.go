@@ -178,8 +178,11 @@ func (m *Message) validate(how validation) error {
 		if contentType != nil {
 			v = contentType.Value
 		}
-		switch v.(type) {
+		switch v := v.(type) {
 		case *MediaType:
+			if v == nil {
+				return invalid(HeaderContentType, ErrMissingHeader, "a body needs a Content-Type")
+			}
 		case nil:
 			return invalid(HeaderContentType, ErrMissingHeader, "a body needs a Content-Type")
 		default:
@@ -263,7 +266,8 @@ type RequestPolicy struct {
 // defaultSchemes are the schemes a zero RequestPolicy serves.
 var defaultSchemes = []string{"sip", "sips", "tel"}
 
-// Check runs the checks of Validate on req, then the policy's, in the order
+// Check runs the checks of Validate on req, relaxed as Proxy and RFC2543
+// say, then the policy's, in the order
 // of RFC 3261 §8.2 for a UAS (method, Request-URI scheme, Require) and of §16.3
 // for a proxy (method, scheme, Max-Forwards, Proxy-Require). It returns the
 // first failure as a *ValidationError whose StatusCode, Reason and

@@ -75,8 +75,8 @@ func (v *Via) Received() string {
 	return s
 }
 
-// RPort returns the rport parameter (RFC 3581): the port, whether the
-// parameter is present, and whether it has a value.
+// RPort returns the port of the rport parameter (RFC 3581), 0 when the
+// parameter has no valid value, and whether the parameter is present.
 func (v *Via) RPort() (port int, present bool) {
 	s, ok := v.Params.Get("rport")
 	if !ok || s == "" {

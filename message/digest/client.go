@@ -13,7 +13,9 @@ import (
 // request with method, Request-URI uri and body (RFC 3261 §22.2, RFC 7616
 // §3.4): nc is the nonce-count (1 for the first request with this nonce) and
 // cnonce the client nonce (see NewCnonce). qop=auth is chosen when offered,
-// else auth-int; a challenge without qop is answered RFC 2069 style.
+// else auth-int; a challenge without qop is answered RFC 2069 style, but for
+// a -sess algorithm, whose session key hashes the cnonce that only qop sends:
+// that is an error wrapping ErrUnsupportedAlgorithm.
 //
 // The result is the value of an Authorization header, or of a
 // Proxy-Authorization header for a challenge taken from Proxy-Authenticate.
@@ -158,8 +160,8 @@ func Authorize(req, resp *message.Message, user, password string) (*message.Mess
 }
 
 // strongest returns, for each realm challenged in the headers named name,
-// its strongest Digest challenge that this package can answer, and the
-// realms in the order of the response.
+// its Digest challenge of the strongest algorithm among those that Answer
+// can answer, and the realms in the order of the response.
 func strongest(resp *message.Message, name string) (best map[string]*message.Auth, realms []string) {
 	best = map[string]*message.Auth{}
 	rank := map[string]int{}
@@ -170,6 +172,11 @@ func strongest(resp *message.Message, name string) (best map[string]*message.Aut
 		}
 		alg, ok := ParseAlgorithm(c.Param("algorithm"))
 		if !ok {
+			continue
+		}
+		// A challenge Answer would refuse gives way to a weaker one.
+		qop, err := pickQOP(c.Param("qop"), c.Params.Has("qop"))
+		if err != nil || alg.Sess() && qop == "" {
 			continue
 		}
 		realm := c.Param("realm")

@@ -143,6 +143,25 @@ func TestAuthorizeErrors(t *testing.T) {
 	assert.Zero(t, out.Headers.Count(message.HeaderProxyAuthorization))
 }
 
+// TestAuthorizeFallsBack: a stronger challenge that cannot be answered (a
+// qop this package does not know, -sess without qop) gives way to a weaker
+// one of the same realm, rather than failing the whole retry.
+func TestAuthorizeFallsBack(t *testing.T) {
+	req := newRequest(t, "")
+	for _, strong := range []*message.Auth{
+		challenge("r", "SHA-256", "auth-conf"),
+		challenge("r", "SHA-512-256-sess", ""),
+	} {
+		resp := message.NewResponse(req, 401, "")
+		resp.Headers.Add(message.HeaderWWWAuthenticate, strong)
+		resp.Headers.Add(message.HeaderWWWAuthenticate, challenge("r", "MD5", "auth"))
+		out, err := Authorize(req, resp, "bob", "zanzibar")
+		require.NoError(t, err, "%s", strong)
+		cred := out.Headers.Get(message.HeaderAuthorization).(*message.Auth)
+		assert.Equal(t, "MD5", cred.Param("algorithm"))
+	}
+}
+
 // TestAuthorizeBothKinds answers a response that aggregates a UAS's
 // WWW-Authenticate and a proxy's Proxy-Authenticate (RFC 3261 §22.3).
 func TestAuthorizeBothKinds(t *testing.T) {

@@ -17,7 +17,7 @@
 // "-sess" variants (RFC 7616 §3.4.2); qop "auth" and "auth-int" (RFC 2617
 // §3.2.2.3). A server requires qop, so that every request carries a
 // nonce-count; a client still answers RFC 2069 style challenges without
-// qop. The userhash and charset parameters of RFC 7616 are not supported.
+// qop, but with a -sess algorithm. The userhash and charset parameters of RFC 7616 are not supported.
 //
 // The package imports the standard library and package message only.
 package digest

@@ -2,8 +2,8 @@ package digest
 
 import "errors"
 
-// Sentinel errors. Verify returns errors wrapping one of them; the comment on
-// each says how a server answers it.
+// Sentinel errors. Verify, Answer and Authorize return errors wrapping one
+// of them; the comments on the server's say how a server answers them.
 var (
 	// ErrNoCredentials reports a request without credentials for the server's
 	// realm: challenge it (RFC 3261 §22.1, §22.3).
@@ -22,7 +22,8 @@ var (
 	// password, or a request changed in transit. Challenge again or answer 403.
 	ErrBadResponse = errors.New("sip: digest: wrong response")
 	// ErrUnsupportedAlgorithm reports an algorithm the server did not offer or
-	// does not know.
+	// does not know; to a client, one that a challenge cannot be answered
+	// with (unknown, or -sess without qop).
 	ErrUnsupportedAlgorithm = errors.New("sip: digest: unsupported algorithm")
 	// ErrUnknownUser reports a username that the lookup function does not know.
 	ErrUnknownUser = errors.New("sip: digest: unknown user")
