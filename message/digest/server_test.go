@@ -35,7 +35,7 @@ func passwords(user, realm string) (string, bool) {
 
 // newRequest parses a request: REGISTER of RFC 3665 §2.1 without a body, or
 // MESSAGE with body.
-func newRequest(t *testing.T, body string) *message.Message {
+func newRequest(t testing.TB, body string) *message.Message {
 	t.Helper()
 	method, uri := "REGISTER", "sip:registrar.biloxi.com"
 	if body != "" {
@@ -57,7 +57,7 @@ func newRequest(t *testing.T, body string) *message.Message {
 }
 
 // authorize runs Challenge then Authorize.
-func authorize(t *testing.T, s *Server, req *message.Message, proxy bool, user, password string) *message.Message {
+func authorize(t testing.TB, s *Server, req *message.Message, proxy bool, user, password string) *message.Message {
 	t.Helper()
 	out, err := Authorize(req, s.Challenge(req, proxy, false), user, password)
 	require.NoError(t, err)
@@ -65,7 +65,7 @@ func authorize(t *testing.T, s *Server, req *message.Message, proxy bool, user, 
 }
 
 // credentialsOf returns the first credentials of m.
-func credentialsOf(t *testing.T, m *message.Message, proxy bool) *message.Auth {
+func credentialsOf(t testing.TB, m *message.Message, proxy bool) *message.Auth {
 	t.Helper()
 	_, name := headerNames(proxy)
 	a, ok := m.Headers.Get(name).(*message.Auth)
