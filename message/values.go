@@ -102,8 +102,13 @@ func (v *Number) Append(b []byte) []byte {
 	}
 	return strconv.AppendInt(b, int64(v.Value), 10)
 }
-func (v *Number) String() string { return string(v.Append(nil)) }
-func (v *Number) Clone() Value   { return cloneValue(v) }
+func (v *Number) Clone() Value { return cloneValue(v) }
+func (v *Number) String() string {
+	if v == nil {
+		return ""
+	}
+	return strconv.Itoa(v.Value)
+}
 
 func parseNumber(s string, v *Number) error {
 	s = trimLWS(s)
