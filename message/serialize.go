@@ -22,13 +22,11 @@ func (m *Message) Append(b []byte) []byte {
 	// Counting the line ends of the head, once, costs less than looking
 	// for one in every value: only a message with more line ends than its
 	// lines is written again, value by value.
-	if head := b[start:]; bytes.Count(head, lf) != eols || bytes.Count(head, cr) != eols {
+	if head := b[start:]; bytes.Count(head, []byte{'\n'}) != eols || bytes.Count(head, []byte{'\r'}) != eols {
 		b, _ = m.appendHead(b[:start], true)
 	}
 	return append(b, m.Body...)
 }
-
-var cr, lf = []byte{'\r'}, []byte{'\n'}
 
 // appendHead appends the start line and the headers of m, with the empty
 // line after them, and returns the number of line ends it wrote, CRLFs all.
